@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One module per concern; see docs/architecture.md for how a request flows through them.
+let package = Package(
+    name: "kerbside",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kerbside", targets: ["kerbside"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The AWS wire: service models, protocol codecs (query, json, rest-json), error envelopes.
+        .target(
+            name: "AWSWire",
+            resources: [.copy("Models")]
+        ),
+        // Signature Version 4: canonical requests, signing keys, header and presigned verification.
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The IAM policy language and its one evaluator.
+        .target(name: "Policy"),
+        // SQLite state through GRDB: one migrator, one record type per resource kind.
+        .target(
+            name: "State",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // AWS service rules, one folder per service. Nothing in here knows the wire format.
+        .target(
+            name: "Services",
+            dependencies: [
+                "AWSWire", "SigV4", "Policy", "State",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP endpoint: one request pipeline and the /_kerbside control routes.
+        .target(
+            name: "Endpoint",
+            dependencies: [
+                "AWSWire", "SigV4", "Services", "State",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "kerbside",
+            dependencies: [
+                "Endpoint", "Services", "State",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "ServicesTests", dependencies: ["Services", "State", "AWSWire"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,66 @@
+import AWSWire
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Services
+import State
+
+/// What `kerbside serve` was asked to do.
+public struct ServerOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    public var strictCredentials: Bool
+
+    public init(host: String, port: Int, dataDirectory: URL, strictCredentials: Bool) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.strictCredentials = strictCredentials
+    }
+}
+
+/// The composition root: state, models, services and the HTTP endpoint, run as one service
+/// group that stops cleanly on SIGTERM or SIGINT.
+public struct KerbsideServer {
+    public static let version = "0.1.0"
+
+    let options: ServerOptions
+    let logger: Logger
+
+    public init(options: ServerOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let started = ContinuousClock.now
+        let store = try Store(directory: options.dataDirectory)
+        let catalog = try ModelCatalog.bundled()
+        let services = ServiceRegistry(store: store)
+        let pipeline = RequestPipeline(
+            catalog: catalog, services: services,
+            authenticator: Authenticator(store: store, strictCredentials: options.strictCredentials),
+            logger: logger)
+        let endpoint = HTTPEndpoint(pipeline: pipeline, control: ControlRoutes(store: store, services: services, version: Self.version))
+        let logger = self.logger
+        let options = self.options
+        let app = Application(
+            responder: endpoint.responder(),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "Kerbside"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                logger.info("Kerbside \(Self.version) ready on http://\(options.host):\(port) in \(ContinuousClock.now - started)",
+                            metadata: ["data-dir": "\(options.dataDirectory.path)"])
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        logger.info("Kerbside stopped")
+    }
+}

@@ -1,0 +1,205 @@
+import AWSWire
+import Foundation
+import GRDB
+import State
+
+struct CreateUserRequest: Decodable, Sendable {
+    var path: String?
+    var userName: String
+    var permissionsBoundary: String?
+    var tags: [Tag]?
+}
+
+struct UserResponse: Encodable, Sendable {
+    var user: UserShape
+}
+
+struct UserNameRequest: Decodable, Sendable {
+    var userName: String
+}
+
+struct GetUserRequest: Decodable, Sendable {
+    var userName: String?
+}
+
+struct ListUsersRequest: Decodable, Sendable {
+    var pathPrefix: String?
+    var marker: String?
+    var maxItems: Int?
+}
+
+struct ListUsersResponse: Encodable, Sendable {
+    var users: [UserShape]
+    var isTruncated: Bool
+    var marker: String?
+}
+
+struct UpdateUserRequest: Decodable, Sendable {
+    var userName: String
+    var newPath: String?
+    var newUserName: String?
+}
+
+struct TagUserRequest: Decodable, Sendable {
+    var userName: String
+    var tags: [Tag]
+}
+
+struct UntagUserRequest: Decodable, Sendable {
+    var userName: String
+    var tagKeys: [String]
+}
+
+struct ListTagsRequest: Decodable, Sendable {
+    var marker: String?
+    var maxItems: Int?
+}
+
+struct TagsResponse: Encodable, Sendable {
+    var tags: [Tag]
+    var isTruncated: Bool
+    var marker: String?
+}
+
+struct UserBoundaryRequest: Decodable, Sendable {
+    var userName: String
+    var permissionsBoundary: String
+}
+
+extension IAMService {
+    mutating func registerUsers() {
+        let store = self.store
+        operations.on("CreateUser") { (input: CreateUserRequest, call) -> UserResponse in
+            let user = try await store.write { db in
+                if try IAMUser.named(input.userName, in: call.accountId).fetchOne(db) != nil {
+                    throw IAMError.entityAlreadyExists("User with name \(input.userName) already exists.")
+                }
+                if let boundary = input.permissionsBoundary { _ = try IAMLookup.attachablePolicy(boundary, call.accountId, db) }
+                let user = IAMUser(
+                    userId: Identifiers.iamUniqueID(prefix: "AIDA"), accountId: call.accountId, userName: input.userName,
+                    path: input.path ?? "/", createDate: call.now, permissionsBoundary: input.permissionsBoundary,
+                    tags: try IAMTags.checked(input.tags ?? []))
+                try user.insert(db)
+                return user
+            }
+            return UserResponse(user: UserShape(user, detailed: true))
+        }
+
+        operations.on("GetUser") { (input: GetUserRequest, call) -> UserResponse in
+            let user = try await store.read { db -> IAMUser? in
+                if let name = input.userName { return try IAMLookup.user(name, call.accountId, db) }
+                guard case .user(let userId, let userName) = call.caller.kind else { return nil }
+                guard let user = try IAMUser.fetchOne(db, key: userId) else { throw IAMError.noSuchUser(userName) }
+                return user
+            }
+            return UserResponse(user: try user.map { UserShape($0, detailed: true) } ?? Self.callerAsUser(call))
+        }
+
+        operations.on("ListUsers") { (input: ListUsersRequest, call) -> ListUsersResponse in
+            let users = try await store.read { db in
+                try IAMUser.inAccount(call.accountId).order(Column("userName").collating(.nocase)).fetchAll(db)
+            }.filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }
+            let page = try Self.page(users, input.marker, input.maxItems) { $0.userName }
+            return ListUsersResponse(users: page.items.map { UserShape($0, detailed: false) }, isTruncated: page.isTruncated, marker: page.nextMarker)
+        }
+
+        operations.on("UpdateUser") { (input: UpdateUserRequest, call) -> Empty in
+            try await store.write { db in
+                var user = try IAMLookup.user(input.userName, call.accountId, db)
+                if let newName = input.newUserName, newName.lowercased() != user.userName.lowercased(),
+                   try IAMUser.named(newName, in: call.accountId).fetchOne(db) != nil {
+                    throw IAMError.entityAlreadyExists("User with name \(newName) already exists.")
+                }
+                user.userName = input.newUserName ?? user.userName
+                user.path = input.newPath ?? user.path
+                try user.update(db)
+            }
+            return Empty()
+        }
+
+        operations.on("DeleteUser") { (input: UserNameRequest, call) -> Empty in
+            try await store.write { db in
+                let user = try IAMLookup.user(input.userName, call.accountId, db)
+                if try IAMAccessKey.of(user.userId).fetchCount(db) > 0 {
+                    throw IAMError.deleteConflict("Cannot delete entity, must delete access keys first.")
+                }
+                if try IAMPolicyAttachment.on(user.userId).fetchCount(db) > 0 {
+                    throw IAMError.deleteConflict("Cannot delete entity, must detach all policies first.")
+                }
+                if try IAMInlinePolicy.on(user.userId).fetchCount(db) > 0 {
+                    throw IAMError.deleteConflict("Cannot delete entity, must delete policies first.")
+                }
+                if try IAMGroupMembership.filter(Column("userId") == user.userId).fetchCount(db) > 0 {
+                    throw IAMError.deleteConflict("Cannot delete entity, must remove user from all groups first.")
+                }
+                try user.delete(db)
+            }
+            return Empty()
+        }
+
+        operations.on("TagUser") { (input: TagUserRequest, call) -> Empty in
+            try await store.write { db in
+                var user = try IAMLookup.user(input.userName, call.accountId, db)
+                user.tags = try IAMTags.merged(user.tags, with: input.tags)
+                try user.update(db)
+            }
+            return Empty()
+        }
+
+        operations.on("UntagUser") { (input: UntagUserRequest, call) -> Empty in
+            try await store.write { db in
+                var user = try IAMLookup.user(input.userName, call.accountId, db)
+                user.tags = user.tags.removing(keys: input.tagKeys)
+                try user.update(db)
+            }
+            return Empty()
+        }
+
+        operations.on("ListUserTags") { (input: UserNameRequest, call) -> TagsResponse in
+            let user = try await store.read { db in try IAMLookup.user(input.userName, call.accountId, db) }
+            return TagsResponse(tags: user.tags, isTruncated: false, marker: nil)
+        }
+
+        operations.on("PutUserPermissionsBoundary") { (input: UserBoundaryRequest, call) -> Empty in
+            try await store.write { db in
+                var user = try IAMLookup.user(input.userName, call.accountId, db)
+                _ = try IAMLookup.attachablePolicy(input.permissionsBoundary, call.accountId, db)
+                user.permissionsBoundary = input.permissionsBoundary
+                try user.update(db)
+            }
+            return Empty()
+        }
+
+        operations.on("DeleteUserPermissionsBoundary") { (input: UserNameRequest, call) -> Empty in
+            try await store.write { db in
+                var user = try IAMLookup.user(input.userName, call.accountId, db)
+                user.permissionsBoundary = nil
+                try user.update(db)
+            }
+            return Empty()
+        }
+    }
+
+    /// GetUser without a name, called by the root user, describes the root user; any identity
+    /// other than a user must name one, as on AWS.
+    static func callerAsUser(_ call: CallContext) throws -> UserShape {
+        guard case .root = call.caller.kind else {
+            throw IAMError.validation("Must specify userName when calling with non-User credentials")
+        }
+        var shape = UserShape(
+            IAMUser(userId: call.accountId, accountId: call.accountId, userName: "", path: "/",
+                    createDate: Date(timeIntervalSince1970: 1_420_070_400), permissionsBoundary: nil, tags: []),
+            detailed: false)
+        shape.arn = call.caller.arn
+        return shape
+    }
+
+    /// One page of a name-sorted listing, or IAM's error for a marker it did not issue.
+    static func page<Element: Sendable>(_ sorted: [Element], _ marker: String?, _ maxItems: Int?, key: (Element) -> String) throws -> Page<Element> {
+        do {
+            return try Paging.page(sorted, after: marker, limit: Paging.limit(maxItems), key: key)
+        } catch {
+            throw IAMError.invalidMarker
+        }
+    }
+}

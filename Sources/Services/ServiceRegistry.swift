@@ -1,0 +1,23 @@
+import AWSWire
+import State
+
+/// Every service Kerbside emulates, by SigV4 signing name.
+public struct ServiceRegistry: Sendable {
+    private let services: [String: any AWSService]
+
+    public init(store: Store) {
+        let all: [any AWSService] = [
+            IAMService(store: store),
+            STSService(store: store),
+        ]
+        services = Dictionary(uniqueKeysWithValues: all.map { ($0.signingName, $0) })
+    }
+
+    public func service(signingName: String) -> (any AWSService)? { services[signingName] }
+
+    /// Signing names of the services with at least one implemented operation.
+    public var signingNames: [String] { services.keys.sorted() }
+
+    /// Implemented operations per service, for the control routes and the coverage test.
+    public var implementedOperations: [String: [String]] { services.mapValues(\.operations.operationNames) }
+}

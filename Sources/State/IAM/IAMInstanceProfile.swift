@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// An instance profile: a container for one role (EC2 uses it; Terraform checks it before
+/// deleting a role).
+public struct IAMInstanceProfile: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "iam_instance_profile"
+
+    public var instanceProfileId: String
+    public var accountId: String
+    public var instanceProfileName: String
+    public var path: String
+    public var createDate: Date
+    public var roleId: String?
+    public var tags: [Tag]
+
+    public init(instanceProfileId: String, accountId: String, instanceProfileName: String, path: String, createDate: Date, roleId: String?, tags: [Tag]) {
+        self.instanceProfileId = instanceProfileId
+        self.accountId = accountId
+        self.instanceProfileName = instanceProfileName
+        self.path = path
+        self.createDate = createDate
+        self.roleId = roleId
+        self.tags = tags
+    }
+
+    public var arn: String { "arn:aws:iam::\(accountId):instance-profile\(path)\(instanceProfileName)" }
+
+    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMInstanceProfile> {
+        filter(Column("accountId") == accountId && Column("instanceProfileName") == name)
+    }
+
+    public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMInstanceProfile> {
+        filter(Column("accountId") == accountId)
+    }
+
+    public static func holding(roleId: String) -> QueryInterfaceRequest<IAMInstanceProfile> {
+        filter(Column("roleId") == roleId)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+public struct IAMRole: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "iam_role"
+
+    public var roleId: String
+    public var accountId: String
+    public var roleName: String
+    public var path: String
+    public var createDate: Date
+    /// The trust policy, stored as the user sent it (IAM returns it URL-encoded).
+    public var assumeRolePolicyDocument: String
+    public var description: String?
+    public var maxSessionDuration: Int
+    public var permissionsBoundary: String?
+    public var tags: [Tag]
+    public var lastUsedDate: Date?
+    public var lastUsedRegion: String?
+
+    public init(
+        roleId: String, accountId: String, roleName: String, path: String, createDate: Date,
+        assumeRolePolicyDocument: String, description: String?, maxSessionDuration: Int,
+        permissionsBoundary: String?, tags: [Tag]
+    ) {
+        self.roleId = roleId
+        self.accountId = accountId
+        self.roleName = roleName
+        self.path = path
+        self.createDate = createDate
+        self.assumeRolePolicyDocument = assumeRolePolicyDocument
+        self.description = description
+        self.maxSessionDuration = maxSessionDuration
+        self.permissionsBoundary = permissionsBoundary
+        self.tags = tags
+    }
+
+    public var arn: String { "arn:aws:iam::\(accountId):role\(path)\(roleName)" }
+
+    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMRole> {
+        filter(Column("accountId") == accountId && Column("roleName") == name)
+    }
+
+    public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMRole> {
+        filter(Column("accountId") == accountId)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+public struct IAMUser: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "iam_user"
+
+    public var userId: String
+    public var accountId: String
+    public var userName: String
+    public var path: String
+    public var createDate: Date
+    public var permissionsBoundary: String?
+    public var tags: [Tag]
+
+    public init(userId: String, accountId: String, userName: String, path: String, createDate: Date, permissionsBoundary: String?, tags: [Tag]) {
+        self.userId = userId
+        self.accountId = accountId
+        self.userName = userName
+        self.path = path
+        self.createDate = createDate
+        self.permissionsBoundary = permissionsBoundary
+        self.tags = tags
+    }
+
+    public var arn: String { "arn:aws:iam::\(accountId):user\(path)\(userName)" }
+
+    /// Case-insensitive, as IAM names are.
+    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMUser> {
+        filter(Column("accountId") == accountId && Column("userName") == name)
+    }
+
+    public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMUser> {
+        filter(Column("accountId") == accountId)
+    }
+}
