@@ -83,7 +83,7 @@ def main():
         model["metadata"]["botocoreVersion"] = botocore.__version__
         path = os.path.join(out_dir, f"{service}.json")
         with open(path, "w") as f:
-            json.dump(model, f, separators=(",", ":"), sort_keys=True)
+            json.dump(model, f, separators=(",", ":"))
             f.write("\n")
         print(f"{path}: {len(model['operations'])} operations, {len(model['shapes'])} shapes")
 
