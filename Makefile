@@ -1,0 +1,43 @@
+# The two commands a new machine needs (see README.md):
+#   make run    install what Kerbside needs, build it, and serve on 127.0.0.1:4566
+#   make test   install what the tests need and run every test: Swift unit tests and the
+#               end-to-end suite that drives Kerbside with the AWS CLI, boto3 and Terraform
+# And:
+#   make bench  Kerbside against moto with wrk; figures for docs/performance.md
+
+SWIFT ?= swift
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 4566
+DATA_DIR ?=
+SERVE_FLAGS ?=
+
+.PHONY: run test unit-test e2e-test bench build release python-deps clean
+
+run: release
+	./.build/release/kerbside serve --host $(HOST) --port $(PORT) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(SERVE_FLAGS)
+
+release:
+	scripts/install-system-packages.sh run
+	$(SWIFT) build -c release --product kerbside
+
+build:
+	scripts/install-system-packages.sh run
+	$(SWIFT) build --build-tests
+
+python-deps:
+	scripts/install-system-packages.sh test
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
+
+test: build python-deps
+	$(SWIFT) test --skip-build
+	KERBSIDE_BIN=$(CURDIR)/.build/debug/kerbside $(PYTHON) -m pytest Tests/e2e -q
+
+bench:
+	scripts/install-system-packages.sh bench
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
+	$(SWIFT) build -c release --product kerbside
+	$(PYTHON) scripts/bench.py --kerbside $(CURDIR)/.build/release/kerbside
+
+clean:
+	rm -rf .build
