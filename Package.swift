@@ -25,7 +25,7 @@ let package = Package(
         // Signature Version 4: canonical requests, signing keys, header and presigned verification.
         .target(
             name: "SigV4",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["AWSWire", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The IAM policy language and its one evaluator.
         .target(name: "Policy"),

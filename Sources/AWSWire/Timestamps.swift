@@ -6,9 +6,17 @@ public enum Timestamps {
     /// `2024-05-01T12:00:00Z`, with `.123` milliseconds only when the instant has them.
     public static func iso8601(_ date: Date) -> String {
         let (parts, millis) = components(date)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second)
-        if millis != 0 { text += String(format: ".%03d", millis) }
+        var text = Text.padded(parts.year, 4) + "-" + Text.padded(parts.month, 2) + "-" + Text.padded(parts.day, 2)
+            + "T" + Text.padded(parts.hour, 2) + ":" + Text.padded(parts.minute, 2) + ":" + Text.padded(parts.second, 2)
+        if millis != 0 { text += "." + Text.padded(millis, 3) }
         return text + "Z"
+    }
+
+    /// `20240501T120000Z`: ISO 8601 basic format, as SigV4's `X-Amz-Date`.
+    public static func basicISO8601(_ date: Date) -> String {
+        let (parts, _) = components(date)
+        return Text.padded(parts.year, 4) + Text.padded(parts.month, 2) + Text.padded(parts.day, 2)
+            + "T" + Text.padded(parts.hour, 2) + Text.padded(parts.minute, 2) + Text.padded(parts.second, 2) + "Z"
     }
 
     /// `Wed, 01 May 2024 12:00:00 GMT` (HTTP dates, used for rest-json headers).
@@ -18,7 +26,8 @@ public enum Timestamps {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
         let weekday = weekdays[((days % 7) + 7) % 7]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", weekday, parts.day, months[parts.month - 1], parts.year, parts.hour, parts.minute, parts.second)
+        return "\(weekday), \(Text.padded(parts.day, 2)) \(months[parts.month - 1]) \(Text.padded(parts.year, 4)) "
+            + "\(Text.padded(parts.hour, 2)):\(Text.padded(parts.minute, 2)):\(Text.padded(parts.second, 2)) GMT"
     }
 
     /// Seconds since the epoch with up to millisecond precision, as a JSON number literal.
@@ -26,7 +35,7 @@ public enum Timestamps {
         let millis = (date.timeIntervalSince1970 * 1000).rounded()
         let seconds = Int64((millis / 1000).rounded(.down))
         let fraction = Int64(millis) - seconds * 1000
-        return fraction == 0 ? String(seconds) : String(format: "%lld.%03lld", seconds, fraction)
+        return fraction == 0 ? String(seconds) : "\(seconds).\(Text.padded(Int(fraction), 3))"
     }
 
     /// Accepts ISO 8601 (`Z` or `±HH:MM`, optional fraction), epoch seconds, and RFC 822 dates.

@@ -25,7 +25,7 @@ public struct WireRequest: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/x-amz-json-1.1`).
     public var mediaType: String? {
         header("content-type").map { type in
-            String(type.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            (type.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces().lowercased()
         }
     }
 }

@@ -41,6 +41,6 @@ extension WireValue: Codable {
         guard let encoder = encoder as? NodeEncoder else {
             throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "WireValue encodes only through WireEncoder"))
         }
-        encoder.node.content = .value(self)
+        encoder.node.value = self
     }
 }

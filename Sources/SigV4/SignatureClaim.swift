@@ -1,3 +1,4 @@
+import AWSWire
 import Foundation
 
 /// What a request says about its signature: who signed, for which scope, which headers, and the
@@ -43,14 +44,14 @@ public enum SignatureClaimParser {
     }
 
     private static func parseHeader(_ authorization: String, header: (String) -> String?) throws(SignatureClaimError) -> SignatureClaim {
-        let trimmed = authorization.trimmingCharacters(in: .whitespaces)
+        let trimmed = authorization.trimmingSpaces()
         guard trimmed.hasPrefix(algorithm + " ") else {
             let scheme = trimmed.split(separator: " ").first.map(String.init) ?? ""
             throw .incomplete("Unsupported authorization type \(scheme); use \(algorithm)")
         }
         var fields: [String: String] = [:]
         for part in trimmed.dropFirst(algorithm.count + 1).split(separator: ",") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            let pair = part.trimmingSpaces().split(separator: "=", maxSplits: 1)
             if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
         }
         for required in ["Credential", "SignedHeaders", "Signature"] where fields[required] == nil {

@@ -1,3 +1,4 @@
+import AWSWire
 import Crypto
 import Foundation
 import Synchronization
@@ -59,7 +60,7 @@ public enum SignatureV4 {
     static func trimAll(_ value: String) -> String {
         var result = ""
         var lastWasSpace = false
-        for character in value.trimmingCharacters(in: .whitespaces) {
+        for character in value.trimmingSpaces() {
             if character == " " {
                 if !lastWasSpace { result.append(character) }
                 lastWasSpace = true

@@ -11,56 +11,64 @@ public enum WireEncoder {
     }
 
     static func encodeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> WireValue? {
-        switch value {
-        case let string as String: return .string(string)
-        case let bool as Bool: return .boolean(bool)
-        case let int as Int: return .integer(Int64(int))
-        case let int as Int32: return .integer(Int64(int))
-        case let int as Int64: return .integer(int)
-        case let double as Double: return .double(double)
-        case let float as Float: return .double(Double(float))
-        case let date as Date: return .timestamp(date)
-        case let data as Data: return .blob(Array(data))
-        case let wire as WireValue: return wire
-        case let dictionary as [String: any Encodable]:
-            var entries: [String: WireValue] = [:]
-            for (key, element) in dictionary {
-                entries[key] = try encodeValue(element, codingPath: codingPath)
-            }
-            return .map(entries)
-        default:
-            let node = EncodingNode()
-            try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
-            return node.resolve()
+        // Dispatch on the static type first: cheaper than a chain of dynamic casts, and most
+        // values are strings, numbers, booleans and dates.
+        switch T.self {
+        case is String.Type: return .string(value as! String)
+        case is Int.Type: return .integer(Int64(value as! Int))
+        case is Bool.Type: return .boolean(value as! Bool)
+        case is Date.Type: return .timestamp(value as! Date)
+        case is Int64.Type: return .integer(value as! Int64)
+        case is Int32.Type: return .integer(Int64(value as! Int32))
+        case is Double.Type: return .double(value as! Double)
+        case is Float.Type: return .double(Double(value as! Float))
+        case is Data.Type: return .blob(Array(value as! Data))
+        case is WireValue.Type: return value as? WireValue
+        default: break
         }
+        if let map = value as? any WireMap {
+            return .map(try map.wireEntries(codingPath: codingPath))
+        }
+        let node = EncodingNode()
+        try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        return node.resolve()
+    }
+}
+
+/// `[String: T]` encodes as a model map with its keys as they are (a struct's keys are member
+/// names and get lower-cased; a map's keys are data).
+protocol WireMap {
+    func wireEntries(codingPath: [any CodingKey]) throws -> [String: WireValue]
+}
+
+extension Dictionary: WireMap where Key == String, Value: Encodable {
+    func wireEntries(codingPath: [any CodingKey]) throws -> [String: WireValue] {
+        var entries: [String: WireValue] = [:]
+        for (key, element) in self {
+            entries[key] = try WireEncoder.encodeValue(element, codingPath: codingPath)
+        }
+        return entries
     }
 }
 
 /// A value under construction. Containers may be nested lazily, so each is a node that is
-/// resolved into a `WireValue` once encoding has finished.
+/// resolved into a `WireValue` once encoding has finished. Children are kept in stored
+/// properties (not enum payloads) so adding one mutates in place.
 final class EncodingNode {
-    enum Content {
-        case empty
-        case value(WireValue)
-        case keyed([String: EncodingNode])
-        case unkeyed([EncodingNode])
-    }
-
-    var content: Content = .empty
+    var value: WireValue?
+    var keyed: [String: EncodingNode]?
+    var unkeyed: [EncodingNode]?
 
     init() {}
 
     init(_ value: WireValue?) {
-        if let value { content = .value(value) }
+        self.value = value
     }
 
     func resolve() -> WireValue? {
-        switch content {
-        case .empty: return nil
-        case .value(let value): return value
-        case .keyed(let members): return .structure(members.compactMapValues { $0.resolve() })
-        case .unkeyed(let elements): return .list(elements.compactMap { $0.resolve() })
-        }
+        if let keyed { return .structure(keyed.compactMapValues { $0.resolve() }) }
+        if let unkeyed { return .list(unkeyed.compactMap { $0.resolve() }) }
+        return value
     }
 }
 
@@ -70,12 +78,12 @@ struct NodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .keyed = node.content {} else { node.content = .keyed([:]) }
+        if node.keyed == nil { node.keyed = [:] }
         return KeyedEncodingContainer(KeyedNodeContainer(node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .unkeyed = node.content {} else { node.content = .unkeyed([]) }
+        if node.unkeyed == nil { node.unkeyed = [] }
         return UnkeyedNodeContainer(node: node, codingPath: codingPath)
     }
 
@@ -89,9 +97,7 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     private func set(_ child: EncodingNode, for key: Key) {
-        guard case .keyed(var members) = node.content else { return }
-        members[key.stringValue.lowercased()] = child
-        node.content = .keyed(members)
+        node.keyed?[key.stringValue.lowercased()] = child
     }
 
     mutating func encodeNil(forKey key: Key) throws {}
@@ -125,15 +131,10 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let node: EncodingNode
     let codingPath: [any CodingKey]
 
-    var count: Int {
-        if case .unkeyed(let elements) = node.content { return elements.count }
-        return 0
-    }
+    var count: Int { node.unkeyed?.count ?? 0 }
 
     private func append(_ child: EncodingNode) {
-        guard case .unkeyed(var elements) = node.content else { return }
-        elements.append(child)
-        node.content = .unkeyed(elements)
+        node.unkeyed?.append(child)
     }
 
     mutating func encodeNil() throws {}
@@ -165,11 +166,9 @@ struct SingleValueNodeContainer: SingleValueEncodingContainer {
     let node: EncodingNode
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { node.content = .empty }
+    mutating func encodeNil() throws { node.value = nil }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        if let wire = try WireEncoder.encodeValue(value, codingPath: codingPath) {
-            node.content = .value(wire)
-        }
+        node.value = try WireEncoder.encodeValue(value, codingPath: codingPath)
     }
 }

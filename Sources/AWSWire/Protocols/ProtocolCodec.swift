@@ -48,10 +48,10 @@ enum ScalarText {
         switch shape.kind {
         case .string: return .string(text)
         case .integer, .long:
-            guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw wrong("integer") }
+            guard let number = Int64(text.trimmingSpaces()) else { throw wrong("integer") }
             return .integer(number)
         case .float, .double:
-            guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else { throw wrong("number") }
+            guard let number = Double(text.trimmingSpaces()) else { throw wrong("number") }
             return .double(number)
         case .boolean:
             switch text.lowercased() {
