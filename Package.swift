@@ -39,6 +39,7 @@ let package = Package(
             name: "Services",
             dependencies: [
                 "AWSWire", "SigV4", "Policy", "State",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

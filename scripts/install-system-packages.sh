@@ -8,8 +8,8 @@ set -euo pipefail
 
 profile=${1:-run}
 
-# Build: SQLite headers for GRDB. Kerberos and database parts join as their issues land.
-run_packages=(libsqlite3-dev pkg-config)
+# Build: SQLite headers for GRDB. Runtime: MIT Kerberos (one KDC per directory). Database engines join with RDS.
+run_packages=(libsqlite3-dev pkg-config krb5-kdc krb5-admin-server krb5-user)
 test_packages=(python3-pip)
 bench_packages=(wrk)
 

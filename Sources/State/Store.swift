@@ -46,13 +46,21 @@ public final class Store: Sendable {
     }
 
     /// Deletes every resource of every account; the schema stays.
+    ///
+    /// Foreign keys are switched off for the wipe (SQLite only allows that outside a
+    /// transaction), so `RESTRICT` relations need no particular deletion order.
     public func reset() async throws {
-        try await database.write { db in
-            let tables = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master
-                WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
-                """)
-            for table in tables { try db.execute(sql: "DELETE FROM \(table.quotedDatabaseIdentifier)") }
+        try await database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            try db.inTransaction {
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master
+                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
+                    """)
+                for table in tables { try db.execute(sql: "DELETE FROM \(table.quotedDatabaseIdentifier)") }
+                return .commit
+            }
         }
     }
 }

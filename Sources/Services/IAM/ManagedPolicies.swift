@@ -213,10 +213,11 @@ extension IAMService {
                     throw IAMError.noSuchPolicy(input.policyArn)
                 }
                 return try IAMPolicyVersion.of(policy.policyId).fetchAll(db)
-                    .sorted { $0.createDate > $1.createDate }
+                    .sorted { Self.versionNumber($0.versionId) > Self.versionNumber($1.versionId) }
                     .map { PolicyVersionShape(document: nil, versionId: $0.versionId, isDefaultVersion: $0.versionId == policy.defaultVersionId, createDate: $0.createDate) }
             }
-            let page = try Self.page(versions, input.marker, input.maxItems) { $0.versionId }
+            // Newest first, as IAM lists them; the key ascends along that order.
+            let page = try Self.page(versions, input.marker, input.maxItems) { Self.ascendingKey(Int(Int32.max) - Self.versionNumber($0.versionId)) }
             return ListPolicyVersionsResponse(versions: page.items, isTruncated: page.isTruncated, marker: page.nextMarker)
         }
 
@@ -298,6 +299,11 @@ extension IAMService {
                 return response
             }
         }
+    }
+
+    /// `v12` → 12; versions are numbered in the order they were created.
+    static func versionNumber(_ versionId: String) -> Int {
+        Int(versionId.dropFirst()) ?? 0
     }
 
     /// A customer managed policy of the caller's account; AWS managed policies cannot be changed.

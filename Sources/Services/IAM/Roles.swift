@@ -70,11 +70,12 @@ extension IAMService {
     mutating func registerRoles() {
         let store = self.store
         operations.on("CreateRole") { (input: CreateRoleRequest, call) -> RoleResponse in
-            _ = try PolicyDocuments.trustPolicy(input.assumeRolePolicyDocument)
+            let trust = try PolicyDocuments.trustPolicy(input.assumeRolePolicyDocument)
             let role = try await store.write { db in
                 if try IAMRole.named(input.roleName, in: call.accountId).fetchOne(db) != nil {
                     throw IAMError.entityAlreadyExists("Role with name \(input.roleName) already exists.")
                 }
+                try PolicyDocuments.checkPrincipalsExist(trust, db)
                 if let boundary = input.permissionsBoundary { _ = try IAMLookup.attachablePolicy(boundary, call.accountId, db) }
                 let role = IAMRole(
                     roleId: Identifiers.iamUniqueID(prefix: "AROA"), accountId: call.accountId, roleName: input.roleName,
@@ -121,9 +122,10 @@ extension IAMService {
         }
 
         operations.on("UpdateAssumeRolePolicy") { (input: UpdateAssumeRolePolicyRequest, call) -> Empty in
-            _ = try PolicyDocuments.trustPolicy(input.policyDocument)
+            let trust = try PolicyDocuments.trustPolicy(input.policyDocument)
             try await store.write { db in
                 var role = try IAMLookup.role(input.roleName, call.accountId, db)
+                try PolicyDocuments.checkPrincipalsExist(trust, db)
                 role.assumeRolePolicyDocument = input.policyDocument
                 try role.update(db)
             }

@@ -90,7 +90,7 @@ extension IAMService {
                 results.append(EvaluationResultShape(evalActionName: action, evalResourceName: resource, evalDecision: decisionName(decision)))
             }
         }
-        let page = try page(results, input.marker, input.maxItems) { "\($0.evalActionName)|\($0.evalResourceName)" }
+        let page = try page(inOrder: results, input.marker, input.maxItems)
         return SimulatePolicyResponse(evaluationResults: page.items, isTruncated: page.isTruncated, marker: page.nextMarker)
     }
 

@@ -195,11 +195,25 @@ extension IAMService {
     }
 
     /// One page of a name-sorted listing, or IAM's error for a marker it did not issue.
+    /// `key` must ascend along `sorted`: the marker resumes after the last key returned.
     static func page<Element: Sendable>(_ sorted: [Element], _ marker: String?, _ maxItems: Int?, key: (Element) -> String) throws -> Page<Element> {
         do {
             return try Paging.page(sorted, after: marker, limit: Paging.limit(maxItems), key: key)
         } catch {
             throw IAMError.invalidMarker
         }
+    }
+
+    /// One page of a listing in an order that is not by name (the caller's own order), so the
+    /// marker carries the position instead of a sort key.
+    static func page<Element: Sendable>(inOrder items: [Element], _ marker: String?, _ maxItems: Int?) throws -> Page<Element> {
+        let positioned = try page(Array(items.enumerated()), marker, maxItems) { Self.ascendingKey($0.offset) }
+        return Page(items: positioned.items.map(\.element), nextMarker: positioned.nextMarker)
+    }
+
+    /// A fixed-width key, so keys compare as their numbers do.
+    static func ascendingKey(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 19 - digits.count)) + digits
     }
 }

@@ -13,6 +13,9 @@ public struct Authenticator: Sendable {
     public static let defaultAccountId = "123456789012"
     public static let allowedSkew: TimeInterval = 300
     public static let maximumPresignedLifetime = 604_800
+    /// How stale an access key's recorded last use may get before a request refreshes it. AWS
+    /// reports last use coarsely too; this keeps a write off almost every request.
+    public static let lastUseResolution: TimeInterval = 60
 
     private let store: Store
     private let strictCredentials: Bool
@@ -44,11 +47,25 @@ public struct Authenticator: Sendable {
         if issued, let credential = try await store.read({ db in try IssuedCredential.find(key, in: db) }) {
             try checkTime(claim, now: now)
             try verifySignature(claim, request: request, secret: credential.secret)
-            return try credential.caller(presentedToken: claim.securityToken, now: now)
+            let caller = try credential.caller(presentedToken: claim.securityToken, now: now)
+            if case .userKey(let key, _) = credential, key.lastUsedDate.map({ now.timeIntervalSince($0) >= Self.lastUseResolution }) ?? true {
+                try await recordUse(of: key.accessKeyId, service: signingName, region: claim.scope.region, at: now)
+            }
+            return caller
         }
         if strictCredentials { throw AuthFailure.invalidClientTokenId }
         let account = key.count == 12 && key.allSatisfy(\.isNumber) ? key : Self.defaultAccountId
         return .root(of: account, accessKeyId: key)
+    }
+
+    private func recordUse(of accessKeyId: String, service: String, region: String, at now: Date) async throws {
+        try await store.write { db in
+            guard var key = try IAMAccessKey.fetchOne(db, key: accessKeyId) else { return }
+            key.lastUsedDate = now
+            key.lastUsedService = service
+            key.lastUsedRegion = region
+            try key.update(db)
+        }
     }
 
     private func checkTime(_ claim: SignatureClaim, now: Date) throws(AuthFailure) {

@@ -82,10 +82,19 @@ extension STSService {
                     action: "sts:AssumeRole", resource: role.arn,
                     principal: .aws(arn: caller.principalArn, account: caller.accountId),
                     context: try Self.requestContext(caller, input: input, call: call, db))
-                let identity = try IdentityPolicies.of(caller, db).decision(request)
+                let policies = try IdentityPolicies.of(caller, db)
                 let trust = try PolicyDocument.roleTrustPolicy(json: role.assumeRolePolicyDocument)
-                guard PolicyEvaluator.authorizeAssumeRole(trustPolicy: trust, identity: identity, request) == .allow else {
+                guard PolicyEvaluator.authorizeAssumeRole(trustPolicy: trust, identity: policies.decision(request), request) == .allow else {
                     throw STSError.accessDenied(deniedMessage)
+                }
+                // Session tags and a source identity are permissions of their own, decided the same way.
+                let extraActions = [("sts:TagSession", !(input.tags ?? []).isEmpty), ("sts:SetSourceIdentity", input.sourceIdentity != nil)]
+                for (action, requested) in extraActions where requested {
+                    var extra = request
+                    extra.action = action
+                    guard PolicyEvaluator.authorizeAssumeRole(trustPolicy: trust, identity: policies.decision(extra), extra) == .allow else {
+                        throw STSError.accessDenied("User: \(caller.arn) is not authorized to perform: \(action) on resource: \(input.roleArn)")
+                    }
                 }
 
                 let session = STSSession(

@@ -1,6 +1,10 @@
 /// `application/x-www-form-urlencoded` parameters (query protocol bodies and query strings),
 /// arranged as a tree on their dotted names: `Tags.member.1.Key` → Tags › member › 1 › Key.
 public struct FormParameters: Sendable {
+    /// Deeper than any model nests (`A.member.1.B.member.2.C…`); a name beyond it is refused, so a
+    /// hostile name cannot build a tree deep enough to exhaust the stack.
+    public static let maximumNameDepth = 64
+
     public final class Node: @unchecked Sendable {
         // Built once while parsing, then only read.
         public fileprivate(set) var value: String?
@@ -38,8 +42,12 @@ public struct FormParameters: Sendable {
         let value = try equals.map { index throws(InputError) in try Self.percentDecode(pair[(index + 1)...]) } ?? ""
         guard !name.isEmpty else { return }
         pairs.append((name, value))
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= Self.maximumNameDepth else {
+            throw .malformed("Parameter name \(name.prefix(64))… has more than \(Self.maximumNameDepth) parts")
+        }
         var node = root
-        for part in name.split(separator: ".", omittingEmptySubsequences: false) {
+        for part in parts {
             let key = String(part)
             if let next = node.children[key] {
                 node = next
