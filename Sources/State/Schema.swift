@@ -5,10 +5,34 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("iam-sts") { db in
+            try createTagTable(db)
             try createIAMTables(db)
             try createSTSTables(db)
+            for (table, idColumn) in [(IAMUser.databaseTableName, "userId"), (IAMRole.databaseTableName, "roleId"),
+                                      (IAMManagedPolicy.databaseTableName, "policyId"),
+                                      (IAMInstanceProfile.databaseTableName, "instanceProfileId")] {
+                try deleteTagsWithResource(table: table, idColumn: idColumn, db)
+            }
         }
         return migrator
+    }
+
+    private static func createTagTable(_ db: Database) throws {
+        try db.create(table: ResourceTag.databaseTableName) { t in
+            t.column("resourceId", .text).notNull()
+            t.column("position", .integer).notNull()
+            t.column("key", .text).notNull()
+            t.column("value", .text).notNull()
+            t.primaryKey(["resourceId", "key"])
+        }
+    }
+
+    /// Tags go with their resource, whichever code path deletes it.
+    static func deleteTagsWithResource(table: String, idColumn: String, _ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TRIGGER \(table)_tags_follow AFTER DELETE ON \(table)
+            BEGIN DELETE FROM \(ResourceTag.databaseTableName) WHERE resourceId = old.\(idColumn); END
+            """)
     }
 
     private static func createIAMTables(_ db: Database) throws {
@@ -21,7 +45,6 @@ enum Schema {
             t.column("path", .text).notNull()
             t.column("createDate", .datetime).notNull()
             t.column("permissionsBoundary", .text)
-            t.column("tags", .jsonText).notNull()
             t.uniqueKey(["accountId", "userName"])
         }
         try db.create(table: IAMGroup.databaseTableName) { t in
@@ -48,7 +71,6 @@ enum Schema {
             t.column("description", .text)
             t.column("maxSessionDuration", .integer).notNull()
             t.column("permissionsBoundary", .text)
-            t.column("tags", .jsonText).notNull()
             t.column("lastUsedDate", .datetime)
             t.column("lastUsedRegion", .text)
             t.uniqueKey(["accountId", "roleName"])
@@ -64,7 +86,6 @@ enum Schema {
             t.column("nextVersionNumber", .integer).notNull()
             t.column("createDate", .datetime).notNull()
             t.column("updateDate", .datetime).notNull()
-            t.column("tags", .jsonText).notNull()
             t.uniqueKey(["accountId", "policyName"])
         }
         try db.create(table: IAMPolicyVersion.databaseTableName) { t in
@@ -106,7 +127,6 @@ enum Schema {
             t.column("path", .text).notNull()
             t.column("createDate", .datetime).notNull()
             t.column("roleId", .text).references(IAMRole.databaseTableName, onDelete: .restrict)
-            t.column("tags", .jsonText).notNull()
             t.uniqueKey(["accountId", "instanceProfileName"])
         }
     }

@@ -2,6 +2,10 @@ import Foundation
 
 /// Turns a service's `Encodable` output struct into a `WireValue`.
 ///
+/// The coding path is not grown per value: nothing reads it (a mismatch with the model is
+/// reported by the serializer, which knows the member), and building it cost an allocation
+/// for every leaf.
+///
 /// Property names are stored lower-cased; the serializer then finds each one among the model's
 /// members (so `dbiResourceId` lands on `DbiResourceId`), and refuses any it cannot place.
 /// `[String: T]` dictionaries become maps with their keys kept as they are.
@@ -51,19 +55,25 @@ extension Dictionary: WireMap where Key == String, Value: Encodable {
     }
 }
 
-/// A value under construction. Containers may be nested lazily, so each is a node that is
-/// resolved into a `WireValue` once encoding has finished. Children are kept in stored
-/// properties (not enum payloads) so adding one mutates in place.
+/// A value under construction. Containers may be nested lazily, so a nested container is a node
+/// resolved into a `WireValue` once encoding has finished; finished values are stored as they
+/// are. Children live in stored properties (not enum payloads) so adding one mutates in place.
 final class EncodingNode {
-    var value: WireValue?
-    var keyed: [String: EncodingNode]?
-    var unkeyed: [EncodingNode]?
+    enum Child {
+        case value(WireValue)
+        case node(EncodingNode)
 
-    init() {}
-
-    init(_ value: WireValue?) {
-        self.value = value
+        func resolve() -> WireValue? {
+            switch self {
+            case .value(let value): return value
+            case .node(let node): return node.resolve()
+            }
+        }
     }
+
+    var value: WireValue?
+    var keyed: [String: Child]?
+    var unkeyed: [Child]?
 
     func resolve() -> WireValue? {
         if let keyed { return .structure(keyed.compactMapValues { $0.resolve() }) }
@@ -96,25 +106,25 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: EncodingNode
     let codingPath: [any CodingKey]
 
-    private func set(_ child: EncodingNode, for key: Key) {
+    private func set(_ child: EncodingNode.Child, for key: Key) {
         node.keyed?[key.stringValue.lowercased()] = child
     }
 
     mutating func encodeNil(forKey key: Key) throws {}
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        set(EncodingNode(try WireEncoder.encodeValue(value, codingPath: codingPath + [key])), for: key)
+        if let wire = try WireEncoder.encodeValue(value, codingPath: codingPath) { set(.value(wire), for: key) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = EncodingNode()
-        set(child, for: key)
+        set(.node(child), for: key)
         return NodeEncoder(node: child, codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = EncodingNode()
-        set(child, for: key)
+        set(.node(child), for: key)
         return NodeEncoder(node: child, codingPath: codingPath + [key]).unkeyedContainer()
     }
 
@@ -122,7 +132,7 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let child = EncodingNode()
-        set(child, for: key)
+        set(.node(child), for: key)
         return NodeEncoder(node: child, codingPath: codingPath + [key])
     }
 }
@@ -133,31 +143,31 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
 
     var count: Int { node.unkeyed?.count ?? 0 }
 
-    private func append(_ child: EncodingNode) {
+    private func append(_ child: EncodingNode.Child) {
         node.unkeyed?.append(child)
     }
 
     mutating func encodeNil() throws {}
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        append(EncodingNode(try WireEncoder.encodeValue(value, codingPath: codingPath)))
+        if let wire = try WireEncoder.encodeValue(value, codingPath: codingPath) { append(.value(wire)) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let child = EncodingNode()
-        append(child)
+        append(.node(child))
         return NodeEncoder(node: child, codingPath: codingPath).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let child = EncodingNode()
-        append(child)
+        append(.node(child))
         return NodeEncoder(node: child, codingPath: codingPath).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
         let child = EncodingNode()
-        append(child)
+        append(.node(child))
         return NodeEncoder(node: child, codingPath: codingPath)
     }
 }

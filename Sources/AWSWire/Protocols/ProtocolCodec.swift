@@ -89,9 +89,25 @@ enum ScalarText {
 }
 
 /// Raised while serializing output that does not fit its shape: a bug in Kerbside, reported as
-/// `InternalFailure` with the member named so it is quick to fix.
-func outputMismatch(_ path: [String], _ problem: String) -> AWSError {
-    .internalFailure("output does not match the model at \(path.joined(separator: ".")): \(problem)")
+/// `InternalFailure` naming the member so it is quick to fix. The member path is assembled as
+/// the error travels up, so writing output that fits costs nothing for it.
+struct OutputMismatch: Error {
+    var path: [String] = []
+    let problem: String
+
+    init(_ problem: String) {
+        self.problem = problem
+    }
+
+    func under(_ name: String) -> OutputMismatch {
+        var copy = self
+        copy.path.insert(name, at: 0)
+        return copy
+    }
+
+    var awsError: AWSError {
+        .internalFailure("output does not match the model at \(path.joined(separator: ".")): \(problem)")
+    }
 }
 
 

@@ -55,7 +55,10 @@ enum IAMTags {
         return tags
     }
 
-    static func merged(_ existing: [Tag], with new: [Tag]) throws -> [Tag] {
-        try checked(existing.merging(try checked(new)))
+    /// Adds or updates tags on an IAM resource, refusing to go past IAM's quota.
+    static func add(_ tags: [Tag], to resourceId: String, _ db: Database) throws {
+        if try ResourceTags.merge(try checked(tags), into: resourceId, db).count > maximum {
+            throw IAMError.limitExceeded("The number of tags has reached the maximum limit.")
+        }
     }
 }

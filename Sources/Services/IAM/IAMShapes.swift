@@ -20,7 +20,7 @@ struct UserShape: Encodable, Sendable {
     var tags: [Tag]?
 
     /// List operations leave tags and boundaries out, as IAM does.
-    init(_ user: IAMUser, detailed: Bool) {
+    init(_ user: IAMUser, detailed: Bool, tags: [Tag] = []) {
         path = user.path
         userName = user.userName
         userId = user.userId
@@ -28,7 +28,7 @@ struct UserShape: Encodable, Sendable {
         createDate = user.createDate
         if detailed {
             permissionsBoundary = user.permissionsBoundary.map { PermissionsBoundary(permissionsBoundaryArn: $0) }
-            tags = user.tags.isEmpty ? nil : user.tags
+            self.tags = tags.isEmpty ? nil : tags
         }
     }
 }
@@ -51,7 +51,7 @@ struct RoleShape: Encodable, Sendable {
     var tags: [Tag]?
     var roleLastUsed: RoleLastUsed?
 
-    init(_ role: IAMRole, detailed: Bool) {
+    init(_ role: IAMRole, detailed: Bool, tags: [Tag] = []) {
         path = role.path
         roleName = role.roleName
         roleId = role.roleId
@@ -62,7 +62,7 @@ struct RoleShape: Encodable, Sendable {
         maxSessionDuration = role.maxSessionDuration
         if detailed {
             permissionsBoundary = role.permissionsBoundary.map { PermissionsBoundary(permissionsBoundaryArn: $0) }
-            tags = role.tags.isEmpty ? nil : role.tags
+            self.tags = tags.isEmpty ? nil : tags
             roleLastUsed = RoleLastUsed(lastUsedDate: role.lastUsedDate, region: role.lastUsedRegion)
         }
     }

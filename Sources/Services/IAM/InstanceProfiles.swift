@@ -71,8 +71,9 @@ extension IAMService {
                 let profile = IAMInstanceProfile(
                     instanceProfileId: Identifiers.iamUniqueID(prefix: "AIPA"), accountId: call.accountId,
                     instanceProfileName: input.instanceProfileName, path: input.path ?? "/", createDate: call.now,
-                    roleId: nil, tags: try IAMTags.checked(input.tags ?? []))
+                    roleId: nil)
                 try profile.insert(db)
+                try IAMTags.add(input.tags ?? [], to: profile.instanceProfileId, db)
                 return try Self.shape(of: profile, db)
             }
             return InstanceProfileResponse(instanceProfile: shape)
@@ -144,32 +145,33 @@ extension IAMService {
 
         operations.on("TagInstanceProfile") { (input: TagInstanceProfileRequest, call) -> Empty in
             try await store.write { db in
-                var profile = try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db)
-                profile.tags = try IAMTags.merged(profile.tags, with: input.tags)
-                try profile.update(db)
+                let profile = try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db)
+                try IAMTags.add(input.tags, to: profile.instanceProfileId, db)
             }
             return Empty()
         }
 
         operations.on("UntagInstanceProfile") { (input: UntagInstanceProfileRequest, call) -> Empty in
             try await store.write { db in
-                var profile = try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db)
-                profile.tags = profile.tags.removing(keys: input.tagKeys)
-                try profile.update(db)
+                let profile = try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db)
+                try ResourceTags.remove(keys: input.tagKeys, from: profile.instanceProfileId, db)
             }
             return Empty()
         }
 
         operations.on("ListInstanceProfileTags") { (input: InstanceProfileNameRequest, call) -> TagsResponse in
-            let profile = try await store.read { db in try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db) }
-            return TagsResponse(tags: profile.tags, isTruncated: false, marker: nil)
+            let tags = try await store.read { db in
+                try ResourceTags.of(try IAMLookup.instanceProfile(input.instanceProfileName, call.accountId, db).instanceProfileId, db)
+            }
+            return TagsResponse(tags: tags, isTruncated: false, marker: nil)
         }
     }
 
     static func shape(of profile: IAMInstanceProfile, _ db: Database) throws -> InstanceProfileShape {
         let roles = try profile.roleId.flatMap { try IAMRole.fetchOne(db, key: $0) }.map { [RoleShape($0, detailed: false)] } ?? []
+        let tags = try ResourceTags.of(profile.instanceProfileId, db)
         return InstanceProfileShape(
             path: profile.path, instanceProfileName: profile.instanceProfileName, instanceProfileId: profile.instanceProfileId,
-            arn: profile.arn, createDate: profile.createDate, roles: roles, tags: profile.tags.isEmpty ? nil : profile.tags)
+            arn: profile.arn, createDate: profile.createDate, roles: roles, tags: tags.isEmpty ? nil : tags)
     }
 }

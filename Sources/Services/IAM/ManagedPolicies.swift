@@ -112,9 +112,9 @@ extension IAMService {
                 let policy = IAMManagedPolicy(
                     policyId: Identifiers.iamUniqueID(prefix: "ANPA"), accountId: call.accountId, policyName: input.policyName,
                     path: path, arn: "arn:aws:iam::\(call.accountId):policy\(path)\(input.policyName)", description: input.description,
-                    defaultVersionId: "v1", nextVersionNumber: 2, createDate: call.now, updateDate: call.now,
-                    tags: try IAMTags.checked(input.tags ?? []))
+                    defaultVersionId: "v1", nextVersionNumber: 2, createDate: call.now, updateDate: call.now)
                 try policy.insert(db)
+                try IAMTags.add(input.tags ?? [], to: policy.policyId, db)
                 try IAMPolicyVersion(policyId: policy.policyId, versionId: "v1", document: input.policyDocument, createDate: call.now).insert(db)
                 return try Self.shape(of: policy, detailed: true, db)
             }
@@ -250,25 +250,23 @@ extension IAMService {
 
         operations.on("TagPolicy") { (input: TagPolicyRequest, call) -> Empty in
             try await store.write { db in
-                var policy = try Self.ownPolicy(input.policyArn, call, db)
-                policy.tags = try IAMTags.merged(policy.tags, with: input.tags)
-                try policy.update(db)
+                let policy = try Self.ownPolicy(input.policyArn, call, db)
+                try IAMTags.add(input.tags, to: policy.policyId, db)
             }
             return Empty()
         }
 
         operations.on("UntagPolicy") { (input: UntagPolicyRequest, call) -> Empty in
             try await store.write { db in
-                var policy = try Self.ownPolicy(input.policyArn, call, db)
-                policy.tags = policy.tags.removing(keys: input.tagKeys)
-                try policy.update(db)
+                let policy = try Self.ownPolicy(input.policyArn, call, db)
+                try ResourceTags.remove(keys: input.tagKeys, from: policy.policyId, db)
             }
             return Empty()
         }
 
         operations.on("ListPolicyTags") { (input: PolicyArnRequest, call) -> TagsResponse in
-            let policy = try await store.read { db in try Self.ownPolicy(input.policyArn, call, db) }
-            return TagsResponse(tags: policy.tags, isTruncated: false, marker: nil)
+            let tags = try await store.read { db in try ResourceTags.of(try Self.ownPolicy(input.policyArn, call, db).policyId, db) }
+            return TagsResponse(tags: tags, isTruncated: false, marker: nil)
         }
 
         operations.on("ListEntitiesForPolicy") { (input: ListEntitiesForPolicyRequest, call) -> ListEntitiesForPolicyResponse in
@@ -324,12 +322,13 @@ extension IAMService {
 
     static func shape(of policy: IAMManagedPolicy, detailed: Bool, _ db: Database) throws -> PolicyShape {
         let usage = try usage(of: policy.arn, policy.accountId, db)
+        let tags = detailed ? try ResourceTags.of(policy.policyId, db) : []
         return PolicyShape(
             policyName: policy.policyName, policyId: policy.policyId, arn: policy.arn, path: policy.path,
             defaultVersionId: policy.defaultVersionId, attachmentCount: usage.attachments,
             permissionsBoundaryUsageCount: usage.boundaries, description: detailed ? policy.description : nil,
             createDate: policy.createDate, updateDate: policy.updateDate,
-            tags: detailed && !policy.tags.isEmpty ? policy.tags : nil)
+            tags: tags.isEmpty ? nil : tags)
     }
 
     static func shape(of policy: AWSManagedPolicy, _ accountId: String, _ db: Database) throws -> PolicyShape {

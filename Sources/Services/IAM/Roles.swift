@@ -81,16 +81,20 @@ extension IAMService {
                     roleId: Identifiers.iamUniqueID(prefix: "AROA"), accountId: call.accountId, roleName: input.roleName,
                     path: input.path ?? "/", createDate: call.now, assumeRolePolicyDocument: input.assumeRolePolicyDocument,
                     description: input.description, maxSessionDuration: input.maxSessionDuration ?? Self.defaultMaxSessionDuration,
-                    permissionsBoundary: input.permissionsBoundary, tags: try IAMTags.checked(input.tags ?? []))
+                    permissionsBoundary: input.permissionsBoundary)
                 try role.insert(db)
-                return role
+                try IAMTags.add(input.tags ?? [], to: role.roleId, db)
+                return RoleShape(role, detailed: true, tags: input.tags ?? [])
             }
-            return RoleResponse(role: RoleShape(role, detailed: true))
+            return RoleResponse(role: role)
         }
 
         operations.on("GetRole") { (input: RoleNameRequest, call) -> RoleResponse in
-            let role = try await store.read { db in try IAMLookup.role(input.roleName, call.accountId, db) }
-            return RoleResponse(role: RoleShape(role, detailed: true))
+            let role = try await store.read { db in
+                let role = try IAMLookup.role(input.roleName, call.accountId, db)
+                return RoleShape(role, detailed: true, tags: try ResourceTags.of(role.roleId, db))
+            }
+            return RoleResponse(role: role)
         }
 
         operations.on("ListRoles") { (input: ListRolesRequest, call) -> ListRolesResponse in
@@ -116,9 +120,9 @@ extension IAMService {
                 var role = try IAMLookup.role(input.roleName, call.accountId, db)
                 role.description = input.description
                 try role.update(db)
-                return role
+                return RoleShape(role, detailed: true, tags: try ResourceTags.of(role.roleId, db))
             }
-            return RoleResponse(role: RoleShape(role, detailed: true))
+            return RoleResponse(role: role)
         }
 
         operations.on("UpdateAssumeRolePolicy") { (input: UpdateAssumeRolePolicyRequest, call) -> Empty in
@@ -151,25 +155,23 @@ extension IAMService {
 
         operations.on("TagRole") { (input: TagRoleRequest, call) -> Empty in
             try await store.write { db in
-                var role = try IAMLookup.role(input.roleName, call.accountId, db)
-                role.tags = try IAMTags.merged(role.tags, with: input.tags)
-                try role.update(db)
+                let role = try IAMLookup.role(input.roleName, call.accountId, db)
+                try IAMTags.add(input.tags, to: role.roleId, db)
             }
             return Empty()
         }
 
         operations.on("UntagRole") { (input: UntagRoleRequest, call) -> Empty in
             try await store.write { db in
-                var role = try IAMLookup.role(input.roleName, call.accountId, db)
-                role.tags = role.tags.removing(keys: input.tagKeys)
-                try role.update(db)
+                let role = try IAMLookup.role(input.roleName, call.accountId, db)
+                try ResourceTags.remove(keys: input.tagKeys, from: role.roleId, db)
             }
             return Empty()
         }
 
         operations.on("ListRoleTags") { (input: RoleNameRequest, call) -> TagsResponse in
-            let role = try await store.read { db in try IAMLookup.role(input.roleName, call.accountId, db) }
-            return TagsResponse(tags: role.tags, isTruncated: false, marker: nil)
+            let tags = try await store.read { db in try ResourceTags.of(try IAMLookup.role(input.roleName, call.accountId, db).roleId, db) }
+            return TagsResponse(tags: tags, isTruncated: false, marker: nil)
         }
 
         operations.on("PutRolePermissionsBoundary") { (input: RoleBoundaryRequest, call) -> Empty in

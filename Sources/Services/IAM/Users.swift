@@ -77,22 +77,27 @@ extension IAMService {
                 if let boundary = input.permissionsBoundary { _ = try IAMLookup.attachablePolicy(boundary, call.accountId, db) }
                 let user = IAMUser(
                     userId: Identifiers.iamUniqueID(prefix: "AIDA"), accountId: call.accountId, userName: input.userName,
-                    path: input.path ?? "/", createDate: call.now, permissionsBoundary: input.permissionsBoundary,
-                    tags: try IAMTags.checked(input.tags ?? []))
+                    path: input.path ?? "/", createDate: call.now, permissionsBoundary: input.permissionsBoundary)
                 try user.insert(db)
-                return user
+                try IAMTags.add(input.tags ?? [], to: user.userId, db)
+                return UserShape(user, detailed: true, tags: input.tags ?? [])
             }
-            return UserResponse(user: UserShape(user, detailed: true))
+            return UserResponse(user: user)
         }
 
         operations.on("GetUser") { (input: GetUserRequest, call) -> UserResponse in
-            let user = try await store.read { db -> IAMUser? in
-                if let name = input.userName { return try IAMLookup.user(name, call.accountId, db) }
-                guard case .user(let userId, let userName) = call.caller.kind else { return nil }
-                guard let user = try IAMUser.fetchOne(db, key: userId) else { throw IAMError.noSuchUser(userName) }
-                return user
+            let user = try await store.read { db -> UserShape? in
+                let user: IAMUser
+                if let name = input.userName {
+                    user = try IAMLookup.user(name, call.accountId, db)
+                } else {
+                    guard case .user(let userId, let userName) = call.caller.kind else { return nil }
+                    guard let found = try IAMUser.fetchOne(db, key: userId) else { throw IAMError.noSuchUser(userName) }
+                    user = found
+                }
+                return UserShape(user, detailed: true, tags: try ResourceTags.of(user.userId, db))
             }
-            return UserResponse(user: try user.map { UserShape($0, detailed: true) } ?? Self.callerAsUser(call))
+            return UserResponse(user: try user ?? Self.callerAsUser(call))
         }
 
         operations.on("ListUsers") { (input: ListUsersRequest, call) -> ListUsersResponse in
@@ -139,25 +144,23 @@ extension IAMService {
 
         operations.on("TagUser") { (input: TagUserRequest, call) -> Empty in
             try await store.write { db in
-                var user = try IAMLookup.user(input.userName, call.accountId, db)
-                user.tags = try IAMTags.merged(user.tags, with: input.tags)
-                try user.update(db)
+                let user = try IAMLookup.user(input.userName, call.accountId, db)
+                try IAMTags.add(input.tags, to: user.userId, db)
             }
             return Empty()
         }
 
         operations.on("UntagUser") { (input: UntagUserRequest, call) -> Empty in
             try await store.write { db in
-                var user = try IAMLookup.user(input.userName, call.accountId, db)
-                user.tags = user.tags.removing(keys: input.tagKeys)
-                try user.update(db)
+                let user = try IAMLookup.user(input.userName, call.accountId, db)
+                try ResourceTags.remove(keys: input.tagKeys, from: user.userId, db)
             }
             return Empty()
         }
 
         operations.on("ListUserTags") { (input: UserNameRequest, call) -> TagsResponse in
-            let user = try await store.read { db in try IAMLookup.user(input.userName, call.accountId, db) }
-            return TagsResponse(tags: user.tags, isTruncated: false, marker: nil)
+            let tags = try await store.read { db in try ResourceTags.of(try IAMLookup.user(input.userName, call.accountId, db).userId, db) }
+            return TagsResponse(tags: tags, isTruncated: false, marker: nil)
         }
 
         operations.on("PutUserPermissionsBoundary") { (input: UserBoundaryRequest, call) -> Empty in
@@ -188,7 +191,7 @@ extension IAMService {
         }
         var shape = UserShape(
             IAMUser(userId: call.accountId, accountId: call.accountId, userName: "", path: "/",
-                    createDate: Date(timeIntervalSince1970: 1_420_070_400), permissionsBoundary: nil, tags: []),
+                    createDate: Date(timeIntervalSince1970: 1_420_070_400), permissionsBoundary: nil),
             detailed: false)
         shape.arn = call.caller.arn
         return shape

@@ -138,10 +138,10 @@ extension STSService {
         case .user(let userId, let userName):
             context["aws:PrincipalType"] = .string("User")
             context["aws:username"] = .string(userName)
-            principalTags = try IAMUser.fetchOne(db, key: userId)?.tags ?? []
+            principalTags = try ResourceTags.of(userId, db)
         case .assumedRole(let roleId, _, _):
             context["aws:PrincipalType"] = .string("AssumedRole")
-            principalTags = try IAMRole.fetchOne(db, key: roleId)?.tags ?? []
+            principalTags = try ResourceTags.of(roleId, db)
         case .root, .anonymous:
             context["aws:PrincipalType"] = .string("Account")
         }

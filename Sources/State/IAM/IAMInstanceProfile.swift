@@ -12,16 +12,14 @@ public struct IAMInstanceProfile: Codable, Sendable, FetchableRecord, Persistabl
     public var path: String
     public var createDate: Date
     public var roleId: String?
-    public var tags: [Tag]
 
-    public init(instanceProfileId: String, accountId: String, instanceProfileName: String, path: String, createDate: Date, roleId: String?, tags: [Tag]) {
+    public init(instanceProfileId: String, accountId: String, instanceProfileName: String, path: String, createDate: Date, roleId: String?) {
         self.instanceProfileId = instanceProfileId
         self.accountId = accountId
         self.instanceProfileName = instanceProfileName
         self.path = path
         self.createDate = createDate
         self.roleId = roleId
-        self.tags = tags
     }
 
     public var arn: String { "arn:aws:iam::\(accountId):instance-profile\(path)\(instanceProfileName)" }

@@ -16,11 +16,10 @@ public struct IAMManagedPolicy: Codable, Sendable, FetchableRecord, PersistableR
     public var nextVersionNumber: Int
     public var createDate: Date
     public var updateDate: Date
-    public var tags: [Tag]
 
     public init(
         policyId: String, accountId: String, policyName: String, path: String, arn: String, description: String?,
-        defaultVersionId: String, nextVersionNumber: Int, createDate: Date, updateDate: Date, tags: [Tag]
+        defaultVersionId: String, nextVersionNumber: Int, createDate: Date, updateDate: Date
     ) {
         self.policyId = policyId
         self.accountId = accountId
@@ -32,7 +31,6 @@ public struct IAMManagedPolicy: Codable, Sendable, FetchableRecord, PersistableR
         self.nextVersionNumber = nextVersionNumber
         self.createDate = createDate
         self.updateDate = updateDate
-        self.tags = tags
     }
 
     public static func withArn(_ arn: String) -> QueryInterfaceRequest<IAMManagedPolicy> {

@@ -10,16 +10,14 @@ public struct IAMUser: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var path: String
     public var createDate: Date
     public var permissionsBoundary: String?
-    public var tags: [Tag]
 
-    public init(userId: String, accountId: String, userName: String, path: String, createDate: Date, permissionsBoundary: String?, tags: [Tag]) {
+    public init(userId: String, accountId: String, userName: String, path: String, createDate: Date, permissionsBoundary: String?) {
         self.userId = userId
         self.accountId = accountId
         self.userName = userName
         self.path = path
         self.createDate = createDate
         self.permissionsBoundary = permissionsBoundary
-        self.tags = tags
     }
 
     public var arn: String { "arn:aws:iam::\(accountId):user\(path)\(userName)" }

@@ -29,7 +29,11 @@ public struct JSONCodec: ProtocolCodec {
     public func encodeOutput(_ operation: OperationModel, _ output: WireValue, requestID: String) throws(AWSError) -> WireResponse {
         var json = JSONWriter()
         if let shape = operation.output {
-            try writer.writeStructure(output, as: shape, into: &json, path: [], bodyOnly: false)
+            do {
+                try writer.writeStructure(output, as: shape, into: &json, bodyOnly: false)
+            } catch {
+                throw error.awsError
+            }
         } else {
             json.beginObject()
             json.endObject()

@@ -85,9 +85,9 @@ struct JSONShapeWriter {
     let model: ServiceModel
 
     /// Writes the body members of a structure; rest-json leaves out members bound to headers.
-    func writeStructure(_ value: WireValue, as id: ShapeID, into json: inout JSONWriter, path: [String], bodyOnly: Bool) throws(AWSError) {
-        guard case .structure(let structure) = model[id].kind else { throw outputMismatch(path, "shape is not a structure") }
-        guard case .structure(let members) = value else { throw outputMismatch(path, "expected a structure, found \(value.kindName)") }
+    func writeStructure(_ value: WireValue, as id: ShapeID, into json: inout JSONWriter, bodyOnly: Bool) throws(OutputMismatch) {
+        guard case .structure(let structure) = model[id].kind else { throw OutputMismatch("shape is not a structure") }
+        guard case .structure(let members) = value else { throw OutputMismatch("expected a structure, found \(value.kindName)") }
         json.beginObject()
         var placed = 0
         for member in structure.members {
@@ -95,29 +95,37 @@ struct JSONShapeWriter {
             placed += 1
             if bodyOnly && member.location != .body { continue }
             json.key(member.wireName)
-            try write(memberValue, as: member.shape, member: member, into: &json, path: path + [member.name])
+            do {
+                try write(memberValue, as: member.shape, member: member, into: &json)
+            } catch {
+                throw error.under(member.name)
+            }
         }
         json.endObject()
         if placed != members.count {
             let unknown = members.keys.filter { structure.member(forKey: $0) == nil }.sorted()
-            throw outputMismatch(path, "no member named \(unknown.joined(separator: ", ")) in \(model[id].name)")
+            throw OutputMismatch("no member named \(unknown.joined(separator: ", ")) in \(model[id].name)")
         }
     }
 
-    func write(_ value: WireValue, as id: ShapeID, member: Member?, into json: inout JSONWriter, path: [String]) throws(AWSError) {
+    func write(_ value: WireValue, as id: ShapeID, member: Member?, into json: inout JSONWriter) throws(OutputMismatch) {
         let shape = model[id]
         switch (shape.kind, value) {
         case (.structure, _):
-            try writeStructure(value, as: id, into: &json, path: path, bodyOnly: false)
+            try writeStructure(value, as: id, into: &json, bodyOnly: false)
         case let (.list(list), .list(elements)):
             json.beginArray()
-            for element in elements { try write(element, as: list.member, member: nil, into: &json, path: path) }
+            for element in elements { try write(element, as: list.member, member: nil, into: &json) }
             json.endArray()
         case let (.map(map), .map(entries)):
             json.beginObject()
             for key in entries.keys.sorted() {
                 json.key(key)
-                try write(entries[key]!, as: map.value, member: nil, into: &json, path: path + [key])
+                do {
+                    try write(entries[key]!, as: map.value, member: nil, into: &json)
+                } catch {
+                    throw error.under(key)
+                }
             }
             json.endObject()
         case let (.string, .string(text)):
@@ -139,7 +147,7 @@ struct JSONShapeWriter {
         case let (.blob, .blob(bytes)):
             json.string(Data(bytes).base64EncodedString())
         default:
-            throw outputMismatch(path, "expected \(shape.typeName), found \(value.kindName)")
+            throw OutputMismatch("expected \(shape.typeName), found \(value.kindName)")
         }
     }
 
@@ -157,7 +165,7 @@ struct JSONShapeWriter {
         for key in error.fields.keys.sorted() {
             guard let member = shape?.member(forKey: key.lowercased()), member.key != "message" else { continue }
             json.key(member.wireName)
-            try? write(error.fields[key]!, as: member.shape, member: member, into: &json, path: [key])
+            try? write(error.fields[key]!, as: member.shape, member: member, into: &json)
         }
         if let requestIDMember = shape?.member(forKey: "requestid") {
             json.key(requestIDMember.wireName)

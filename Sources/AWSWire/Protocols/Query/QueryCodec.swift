@@ -110,6 +110,14 @@ public struct QueryCodec: ProtocolCodec {
     // MARK: Output
 
     public func encodeOutput(_ operation: OperationModel, _ output: WireValue, requestID: String) throws(AWSError) -> WireResponse {
+        do {
+            return try writeOutput(operation, output, requestID: requestID)
+        } catch {
+            throw error.awsError
+        }
+    }
+
+    private func writeOutput(_ operation: OperationModel, _ output: WireValue, requestID: String) throws(OutputMismatch) -> WireResponse {
         var xml = XMLWriter()
         let responseName = operation.name + "Response"
         switch dialect {
@@ -118,10 +126,10 @@ public struct QueryCodec: ProtocolCodec {
             if let outputShape = operation.output {
                 if let wrapper = operation.resultWrapper {
                     xml.open(wrapper)
-                    try writeMembers(of: outputShape, output, into: &xml, path: [])
+                    try writeMembers(of: outputShape, output, into: &xml)
                     xml.close(wrapper)
                 } else {
-                    try writeMembers(of: outputShape, output, into: &xml, path: [])
+                    try writeMembers(of: outputShape, output, into: &xml)
                 }
             }
             xml.open("ResponseMetadata")
@@ -131,7 +139,7 @@ public struct QueryCodec: ProtocolCodec {
             xml.open(responseName, namespace: model.metadata.xmlNamespace)
             xml.element("requestId", text: requestID)
             if let outputShape = operation.output {
-                try writeMembers(of: outputShape, output, into: &xml, path: [])
+                try writeMembers(of: outputShape, output, into: &xml)
             }
         }
         xml.close(responseName)
@@ -142,59 +150,67 @@ public struct QueryCodec: ProtocolCodec {
         [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)]
     }
 
-    private func writeMembers(of id: ShapeID, _ value: WireValue, into xml: inout XMLWriter, path: [String]) throws(AWSError) {
-        guard case .structure(let structure) = model[id].kind else { throw outputMismatch(path, "output shape is not a structure") }
-        guard case .structure(let members) = value else { throw outputMismatch(path, "expected a structure, found \(value.kindName)") }
+    private func writeMembers(of id: ShapeID, _ value: WireValue, into xml: inout XMLWriter) throws(OutputMismatch) {
+        guard case .structure(let structure) = model[id].kind else { throw OutputMismatch("output shape is not a structure") }
+        guard case .structure(let members) = value else { throw OutputMismatch("expected a structure, found \(value.kindName)") }
         var written = 0
         for member in structure.members {
             guard let memberValue = members[member.key] else { continue }
             written += 1
-            try write(memberValue, shape: member.shape, name: member.wireName, member: member, into: &xml, path: path + [member.name])
+            do {
+                try write(memberValue, shape: member.shape, name: member.wireName, member: member, into: &xml)
+            } catch {
+                throw error.under(member.name)
+            }
         }
         if written != members.count {
             let unknown = members.keys.filter { structure.member(forKey: $0) == nil }.sorted()
-            throw outputMismatch(path, "no member named \(unknown.joined(separator: ", ")) in \(model[id].name)")
+            throw OutputMismatch("no member named \(unknown.joined(separator: ", ")) in \(model[id].name)")
         }
     }
 
-    private func write(_ value: WireValue, shape id: ShapeID, name: String, member: Member?, into xml: inout XMLWriter, path: [String]) throws(AWSError) {
+    private func write(_ value: WireValue, shape id: ShapeID, name: String, member: Member?, into xml: inout XMLWriter) throws(OutputMismatch) {
         let shape = model[id]
         switch shape.kind {
         case .structure:
             xml.open(name)
-            try writeMembers(of: id, value, into: &xml, path: path)
+            try writeMembers(of: id, value, into: &xml)
             xml.close(name)
         case .list(let list):
-            guard case .list(let elements) = value else { throw outputMismatch(path, "expected a list, found \(value.kindName)") }
+            guard case .list(let elements) = value else { throw OutputMismatch("expected a list, found \(value.kindName)") }
             if list.isFlattened || member?.isFlattened == true {
                 for element in elements {
-                    try write(element, shape: list.member, name: list.memberWireName ?? name, member: nil, into: &xml, path: path)
+                    try write(element, shape: list.member, name: list.memberWireName ?? name, member: nil, into: &xml)
                 }
             } else {
                 xml.open(name)
                 let elementName = list.memberWireName ?? (dialect == .ec2 ? "item" : "member")
                 for element in elements {
-                    try write(element, shape: list.member, name: elementName, member: nil, into: &xml, path: path)
+                    try write(element, shape: list.member, name: elementName, member: nil, into: &xml)
                 }
                 xml.close(name)
             }
         case .map(let map):
-            guard case .map(let entries) = value else { throw outputMismatch(path, "expected a map, found \(value.kindName)") }
+            guard case .map(let entries) = value else { throw OutputMismatch("expected a map, found \(value.kindName)") }
             let flattened = map.isFlattened || member?.isFlattened == true
             if !flattened { xml.open(name) }
             for key in entries.keys.sorted() {
                 xml.open(flattened ? name : "entry")
                 xml.element(map.keyWireName, text: key)
-                try write(entries[key]!, shape: map.value, name: map.valueWireName, member: nil, into: &xml, path: path + [key])
+                do {
+                    try write(entries[key]!, shape: map.value, name: map.valueWireName, member: nil, into: &xml)
+                } catch {
+                    throw error.under(key)
+                }
                 xml.close(flattened ? name : "entry")
             }
             if !flattened { xml.close(name) }
         case .timestamp(let shapeFormat):
-            guard case .timestamp = value else { throw outputMismatch(path, "expected a timestamp, found \(value.kindName)") }
+            guard case .timestamp = value else { throw OutputMismatch("expected a timestamp, found \(value.kindName)") }
             xml.element(name, text: ScalarText.encode(value, format: member?.timestampFormat ?? shapeFormat ?? .iso8601)!)
         default:
             guard let text = Self.scalarText(value, for: shape) else {
-                throw outputMismatch(path, "expected \(shape.typeName), found \(value.kindName)")
+                throw OutputMismatch("expected \(shape.typeName), found \(value.kindName)")
             }
             xml.element(name, text: text)
         }

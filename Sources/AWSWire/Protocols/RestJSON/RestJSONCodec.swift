@@ -120,11 +120,20 @@ public struct RestJSONCodec: ProtocolCodec {
             switch members[payload.key] {
             case .blob(let bytes)?: return WireResponse(status: status, headers: headers, body: bytes)
             case .string(let text)?: return WireResponse(status: status, headers: headers, body: Array(text.utf8))
-            case let value?: try writer.write(value, as: payload.shape, member: payload, into: &json, path: [payload.name])
+            case let value?:
+                do {
+                    try writer.write(value, as: payload.shape, member: payload, into: &json)
+                } catch {
+                    throw error.under(payload.name).awsError
+                }
             case nil: return WireResponse(status: status, headers: headers, body: [])
             }
         } else {
-            try writer.writeStructure(output, as: outputID, into: &json, path: [], bodyOnly: true)
+            do {
+                try writer.writeStructure(output, as: outputID, into: &json, bodyOnly: true)
+            } catch {
+                throw error.awsError
+            }
         }
         return WireResponse(status: status, headers: headers, body: json.bytes)
     }
