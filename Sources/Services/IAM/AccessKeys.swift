@@ -117,8 +117,8 @@ extension IAMService {
 
         operations.on("GetAccessKeyLastUsed") { (input: GetAccessKeyLastUsedRequest, call) -> GetAccessKeyLastUsedResponse in
             let (key, user) = try await store.read { db in
-                guard let key = try IAMAccessKey.fetchOne(db, key: input.accessKeyId), key.accountId == call.accountId,
-                      let user = try IAMUser.fetchOne(db, key: key.userId)
+                guard let key = try IAMAccessKey.withId(input.accessKeyId).fetchOne(db), key.accountId == call.accountId,
+                      let user = try IAMUser.withId(key.userId).fetchOne(db)
                 else { throw IAMError.accessDenied("Unable to find the access key \(input.accessKeyId).") }
                 return (key, user)
             }
@@ -135,13 +135,13 @@ extension IAMService {
         guard case .user(let userId, let name) = call.caller.kind else {
             throw IAMError.validation("Must specify userName when calling with non-User credentials")
         }
-        guard let user = try IAMUser.fetchOne(db, key: userId) else { throw IAMError.noSuchUser(name) }
+        guard let user = try IAMUser.withId(userId).fetchOne(db) else { throw IAMError.noSuchUser(name) }
         return user
     }
 
     static func ownedKey(_ accessKeyId: String, userName: String?, _ call: CallContext, _ db: Database) throws -> IAMAccessKey {
         let user = try keyOwner(userName, call, db)
-        guard let key = try IAMAccessKey.fetchOne(db, key: accessKeyId), key.userId == user.userId else {
+        guard let key = try IAMAccessKey.withId(accessKeyId).fetchOne(db), key.userId == user.userId else {
             throw IAMError.noSuchEntity("The Access Key with id \(accessKeyId) cannot be found")
         }
         return key

@@ -91,7 +91,7 @@ extension IAMService {
 
         operations.on("ListGroups") { (input: ListGroupsRequest, call) -> ListGroupsResponse in
             let groups = try await store.read { db in
-                try IAMGroup.inAccount(call.accountId).order(Column("groupName").collating(.nocase)).fetchAll(db)
+                try IAMGroup.listed(in: call.accountId).fetchAll(db)
             }.filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }
             let page = try Self.page(groups, input.marker, input.maxItems) { $0.groupName }
             return ListGroupsResponse(groups: page.items.map(GroupShape.init), isTruncated: page.isTruncated, marker: page.nextMarker)

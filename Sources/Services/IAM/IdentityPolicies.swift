@@ -36,12 +36,12 @@ struct IdentityPolicies: Sendable {
         case .anonymous:
             return .none
         case .user(let userId, _):
-            guard let user = try IAMUser.fetchOne(db, key: userId) else { return .none }
+            guard let user = try IAMUser.withId(userId).fetchOne(db) else { return .none }
             return try of(user: user, db)
         case .assumedRole(let roleId, _, _):
-            guard let role = try IAMRole.fetchOne(db, key: roleId) else { return .none }
+            guard let role = try IAMRole.withId(roleId).fetchOne(db) else { return .none }
             var policies = try of(role: role, db)
-            if let accessKeyId = caller.sessionAccessKeyId, let session = try STSSession.fetchOne(db, key: accessKeyId) {
+            if let accessKeyId = caller.sessionAccessKeyId, let session = try STSSession.withId(accessKeyId).fetchOne(db) {
                 let sessionDocuments = try (session.sessionPolicy.map { [try parse($0)] } ?? [])
                     + session.sessionPolicyArns.compactMap { try managedDocument($0, role.accountId, db) }
                 if !sessionDocuments.isEmpty { policies.limits.append(sessionDocuments) }

@@ -88,7 +88,7 @@ extension IAMService {
 
         operations.on("ListInstanceProfiles") { (input: ListInstanceProfilesRequest, call) -> ListInstanceProfilesResponse in
             let shapes = try await store.read { db in
-                try IAMInstanceProfile.inAccount(call.accountId).order(Column("instanceProfileName").collating(.nocase)).fetchAll(db)
+                try IAMInstanceProfile.listed(in: call.accountId).fetchAll(db)
                     .filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }
                     .map { try Self.shape(of: $0, db) }
             }
@@ -168,7 +168,7 @@ extension IAMService {
     }
 
     static func shape(of profile: IAMInstanceProfile, _ db: Database) throws -> InstanceProfileShape {
-        let roles = try profile.roleId.flatMap { try IAMRole.fetchOne(db, key: $0) }.map { [RoleShape($0, detailed: false)] } ?? []
+        let roles = try profile.roleId.flatMap { try IAMRole.withId($0).fetchOne(db) }.map { [RoleShape($0, detailed: false)] } ?? []
         let tags = try ResourceTags.of(profile.instanceProfileId, db)
         return InstanceProfileShape(
             path: profile.path, instanceProfileName: profile.instanceProfileName, instanceProfileId: profile.instanceProfileId,

@@ -279,15 +279,15 @@ extension IAMService {
                 for attachment in attachments {
                     switch attachment.principalKind {
                     case .user where wanted.contains("User"):
-                        if let user = try IAMUser.fetchOne(db, key: attachment.principalId), user.path.hasPrefix(prefix) {
+                        if let user = try IAMUser.withId(attachment.principalId).fetchOne(db), user.path.hasPrefix(prefix) {
                             response.policyUsers.append(PolicyUserShape(userName: user.userName, userId: user.userId))
                         }
                     case .group where wanted.contains("Group"):
-                        if let group = try IAMGroup.fetchOne(db, key: attachment.principalId), group.path.hasPrefix(prefix) {
+                        if let group = try IAMGroup.withId(attachment.principalId).fetchOne(db), group.path.hasPrefix(prefix) {
                             response.policyGroups.append(PolicyGroupShape(groupName: group.groupName, groupId: group.groupId))
                         }
                     case .role where wanted.contains("Role"):
-                        if let role = try IAMRole.fetchOne(db, key: attachment.principalId), role.path.hasPrefix(prefix) {
+                        if let role = try IAMRole.withId(attachment.principalId).fetchOne(db), role.path.hasPrefix(prefix) {
                             response.policyRoles.append(PolicyRoleShape(roleName: role.roleName, roleId: role.roleId))
                         }
                     default:

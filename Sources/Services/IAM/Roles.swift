@@ -99,7 +99,7 @@ extension IAMService {
 
         operations.on("ListRoles") { (input: ListRolesRequest, call) -> ListRolesResponse in
             let roles = try await store.read { db in
-                try IAMRole.inAccount(call.accountId).order(Column("roleName").collating(.nocase)).fetchAll(db)
+                try IAMRole.listed(in: call.accountId).fetchAll(db)
             }.filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }
             let page = try Self.page(roles, input.marker, input.maxItems) { $0.roleName }
             return ListRolesResponse(roles: page.items.map { RoleShape($0, detailed: false) }, isTruncated: page.isTruncated, marker: page.nextMarker)

@@ -92,7 +92,7 @@ extension IAMService {
                     user = try IAMLookup.user(name, call.accountId, db)
                 } else {
                     guard case .user(let userId, let userName) = call.caller.kind else { return nil }
-                    guard let found = try IAMUser.fetchOne(db, key: userId) else { throw IAMError.noSuchUser(userName) }
+                    guard let found = try IAMUser.withId(userId).fetchOne(db) else { throw IAMError.noSuchUser(userName) }
                     user = found
                 }
                 return UserShape(user, detailed: true, tags: try ResourceTags.of(user.userId, db))
@@ -102,7 +102,7 @@ extension IAMService {
 
         operations.on("ListUsers") { (input: ListUsersRequest, call) -> ListUsersResponse in
             let users = try await store.read { db in
-                try IAMUser.inAccount(call.accountId).order(Column("userName").collating(.nocase)).fetchAll(db)
+                try IAMUser.listed(in: call.accountId).fetchAll(db)
             }.filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }
             let page = try Self.page(users, input.marker, input.maxItems) { $0.userName }
             return ListUsersResponse(users: page.items.map { UserShape($0, detailed: false) }, isTruncated: page.isTruncated, marker: page.nextMarker)

@@ -60,7 +60,7 @@ public struct Authenticator: Sendable {
 
     private func recordUse(of accessKeyId: String, service: String, region: String, at now: Date) async throws {
         try await store.write { db in
-            guard var key = try IAMAccessKey.fetchOne(db, key: accessKeyId) else { return }
+            guard var key = try IAMAccessKey.withId(accessKeyId).fetchOne(db) else { return }
             key.lastUsedDate = now
             key.lastUsedService = service
             key.lastUsedRegion = region

@@ -10,13 +10,13 @@ enum IssuedCredential {
 
     static func find(_ accessKeyId: String, in db: Database) throws -> IssuedCredential? {
         if accessKeyId.hasPrefix("AKIA") {
-            guard let key = try IAMAccessKey.fetchOne(db, key: accessKeyId),
-                  let user = try IAMUser.fetchOne(db, key: key.userId)
+            guard let key = try IAMAccessKey.withId(accessKeyId).fetchOne(db),
+                  let user = try IAMUser.withId(key.userId).fetchOne(db)
             else { return nil }
             return .userKey(key, user)
         }
-        guard let session = try STSSession.fetchOne(db, key: accessKeyId) else { return nil }
-        let role = try session.roleId.flatMap { try IAMRole.fetchOne(db, key: $0) }
+        guard let session = try STSSession.withId(accessKeyId).fetchOne(db) else { return nil }
+        let role = try session.roleId.flatMap { try IAMRole.withId($0).fetchOne(db) }
         return .session(session, role: role)
     }
 

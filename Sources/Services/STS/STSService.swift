@@ -64,8 +64,8 @@ extension STSService {
         operations.on("GetAccessKeyInfo") { (input: GetAccessKeyInfoRequest, call) -> GetAccessKeyInfoResponse in
             let key = input.accessKeyId
             let account = try await store.read { db -> String? in
-                if let issued = try IAMAccessKey.fetchOne(db, key: key) { return issued.accountId }
-                return try STSSession.fetchOne(db, key: key)?.accountId
+                if let issued = try IAMAccessKey.withId(key).fetchOne(db) { return issued.accountId }
+                return try STSSession.withId(key).fetchOne(db)?.accountId
             }
             let fallback = key.count == 12 && key.allSatisfy(\.isNumber) ? key : Authenticator.defaultAccountId
             return GetAccessKeyInfoResponse(account: account ?? fallback)

@@ -28,6 +28,10 @@ public struct IAMAccessKey: Codable, Sendable, FetchableRecord, PersistableRecor
         self.createDate = createDate
     }
 
+    public static func withId(_ accessKeyId: String) -> SQLRequest<IAMAccessKey> {
+        cachedRequest(where: ["accessKeyId"], [accessKeyId])
+    }
+
     public static func of(_ userId: String) -> QueryInterfaceRequest<IAMAccessKey> {
         filter(Column("userId") == userId)
     }

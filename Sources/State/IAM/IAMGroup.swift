@@ -20,8 +20,18 @@ public struct IAMGroup: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     public var arn: String { "arn:aws:iam::\(accountId):group\(path)\(groupName)" }
 
-    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMGroup> {
-        filter(Column("accountId") == accountId && Column("groupName") == name)
+    public static func withId(_ id: String) -> SQLRequest<IAMGroup> {
+        cachedRequest(where: ["groupId"], [id])
+    }
+
+    /// Case-insensitive, as IAM names are.
+    public static func named(_ name: String, in accountId: String) -> SQLRequest<IAMGroup> {
+        cachedRequest(where: ["accountId", "groupName"], [accountId, name])
+    }
+
+    /// The account's groups sorted by name (ignoring case), as IAM lists them.
+    public static func listed(in accountId: String) -> SQLRequest<IAMGroup> {
+        cachedRequest(where: ["accountId"], [accountId], orderedBy: "groupName")
     }
 
     public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMGroup> {

@@ -24,8 +24,18 @@ public struct IAMInstanceProfile: Codable, Sendable, FetchableRecord, Persistabl
 
     public var arn: String { "arn:aws:iam::\(accountId):instance-profile\(path)\(instanceProfileName)" }
 
-    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMInstanceProfile> {
-        filter(Column("accountId") == accountId && Column("instanceProfileName") == name)
+    public static func withId(_ id: String) -> SQLRequest<IAMInstanceProfile> {
+        cachedRequest(where: ["instanceProfileId"], [id])
+    }
+
+    /// Case-insensitive, as IAM names are.
+    public static func named(_ name: String, in accountId: String) -> SQLRequest<IAMInstanceProfile> {
+        cachedRequest(where: ["accountId", "instanceProfileName"], [accountId, name])
+    }
+
+    /// The account's instanceprofiles sorted by name (ignoring case), as IAM lists them.
+    public static func listed(in accountId: String) -> SQLRequest<IAMInstanceProfile> {
+        cachedRequest(where: ["accountId"], [accountId], orderedBy: "instanceProfileName")
     }
 
     public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMInstanceProfile> {

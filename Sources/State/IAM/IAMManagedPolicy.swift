@@ -33,8 +33,8 @@ public struct IAMManagedPolicy: Codable, Sendable, FetchableRecord, PersistableR
         self.updateDate = updateDate
     }
 
-    public static func withArn(_ arn: String) -> QueryInterfaceRequest<IAMManagedPolicy> {
-        filter(Column("arn") == arn)
+    public static func withArn(_ arn: String) -> SQLRequest<IAMManagedPolicy> {
+        cachedRequest(where: ["arn"], [arn])
     }
 
     public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMManagedPolicy> {

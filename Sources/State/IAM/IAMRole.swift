@@ -51,8 +51,18 @@ public struct IAMRole: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     public var arn: String { "arn:aws:iam::\(accountId):role\(path)\(roleName)" }
 
-    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMRole> {
-        filter(Column("accountId") == accountId && Column("roleName") == name)
+    public static func withId(_ id: String) -> SQLRequest<IAMRole> {
+        cachedRequest(where: ["roleId"], [id])
+    }
+
+    /// Case-insensitive, as IAM names are.
+    public static func named(_ name: String, in accountId: String) -> SQLRequest<IAMRole> {
+        cachedRequest(where: ["accountId", "roleName"], [accountId, name])
+    }
+
+    /// The account's roles sorted by name (ignoring case), as IAM lists them.
+    public static func listed(in accountId: String) -> SQLRequest<IAMRole> {
+        cachedRequest(where: ["accountId"], [accountId], orderedBy: "roleName")
     }
 
     public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMRole> {

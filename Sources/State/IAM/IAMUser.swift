@@ -22,9 +22,18 @@ public struct IAMUser: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     public var arn: String { "arn:aws:iam::\(accountId):user\(path)\(userName)" }
 
+    public static func withId(_ id: String) -> SQLRequest<IAMUser> {
+        cachedRequest(where: ["userId"], [id])
+    }
+
     /// Case-insensitive, as IAM names are.
-    public static func named(_ name: String, in accountId: String) -> QueryInterfaceRequest<IAMUser> {
-        filter(Column("accountId") == accountId && Column("userName") == name)
+    public static func named(_ name: String, in accountId: String) -> SQLRequest<IAMUser> {
+        cachedRequest(where: ["accountId", "userName"], [accountId, name])
+    }
+
+    /// The account's users sorted by name (ignoring case), as IAM lists them.
+    public static func listed(in accountId: String) -> SQLRequest<IAMUser> {
+        cachedRequest(where: ["accountId"], [accountId], orderedBy: "userName")
     }
 
     public static func inAccount(_ accountId: String) -> QueryInterfaceRequest<IAMUser> {

@@ -34,6 +34,10 @@ public struct STSSession: Codable, Sendable, FetchableRecord, PersistableRecord 
     public var createdAt: Date
     public var expiration: Date
 
+    public static func withId(_ accessKeyId: String) -> SQLRequest<STSSession> {
+        cachedRequest(where: ["accessKeyId"], [accessKeyId])
+    }
+
     public init(
         accessKeyId: String, accountId: String, secretAccessKey: String, sessionToken: String, kind: Kind,
         principalArn: String, userId: String, roleId: String?, sourceUserId: String?, sessionName: String?,
