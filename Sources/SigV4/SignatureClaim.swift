@@ -60,10 +60,11 @@ public enum SignatureClaimParser {
         guard let amzDate = header("x-amz-date") ?? header("date") else {
             throw .incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
+        let (accessKeyID, scope) = try credentialParts(fields["Credential"]!)
         return SignatureClaim(
             placement: .header,
-            accessKeyID: try credentialParts(fields["Credential"]!).0,
-            scope: try credentialParts(fields["Credential"]!).1,
+            accessKeyID: accessKeyID,
+            scope: scope,
             signedHeaders: fields["SignedHeaders"]!.split(separator: ";").map { $0.lowercased() },
             signature: fields["Signature"]!,
             amzDate: amzDate,

@@ -41,7 +41,7 @@ public struct Member: Sendable {
     public let isEventPayload: Bool
 }
 
-public struct StructureShape: Sendable {
+public final class StructureShape: Sendable {
     public let members: [Member]
     public let required: Set<String>
     /// Lower-cased member name → position in `members`.
@@ -49,6 +49,14 @@ public struct StructureShape: Sendable {
     /// Member name of the payload member for rest protocols, if any.
     public let payload: String?
     public let error: ErrorTrait?
+
+    public init(members: [Member], required: Set<String>, positionByKey: [String: Int], payload: String?, error: ErrorTrait?) {
+        self.members = members
+        self.required = required
+        self.positionByKey = positionByKey
+        self.payload = payload
+        self.error = error
+    }
 
     public func member(forKey key: String) -> Member? {
         positionByKey[key].map { members[$0] }
@@ -61,29 +69,53 @@ public struct ErrorTrait: Sendable {
     public let senderFault: Bool
 }
 
-public struct ListShape: Sendable {
+public final class ListShape: Sendable {
     public let member: ShapeID
     /// `locationName` of the list member (`member` when absent), used by query and XML.
     public let memberWireName: String?
     public let isFlattened: Bool
     public let min: Int?
     public let max: Int?
+
+    public init(member: ShapeID, memberWireName: String?, isFlattened: Bool, min: Int?, max: Int?) {
+        self.member = member
+        self.memberWireName = memberWireName
+        self.isFlattened = isFlattened
+        self.min = min
+        self.max = max
+    }
 }
 
-public struct MapShape: Sendable {
+public final class MapShape: Sendable {
     public let key: ShapeID
     public let value: ShapeID
     public let keyWireName: String
     public let valueWireName: String
     public let isFlattened: Bool
+
+    public init(key: ShapeID, value: ShapeID, keyWireName: String, valueWireName: String, isFlattened: Bool) {
+        self.key = key
+        self.value = value
+        self.keyWireName = keyWireName
+        self.valueWireName = valueWireName
+        self.isFlattened = isFlattened
+    }
 }
 
-public struct StringShape: Sendable {
+public final class StringShape: Sendable {
     public let min: Int?
     public let max: Int?
     public let pattern: String?
     public let enumValues: [String]?
     public let isSensitive: Bool
+
+    public init(min: Int?, max: Int?, pattern: String?, enumValues: [String]?, isSensitive: Bool) {
+        self.min = min
+        self.max = max
+        self.pattern = pattern
+        self.enumValues = enumValues
+        self.isSensitive = isSensitive
+    }
 }
 
 public struct NumberShape: Sendable {
@@ -91,7 +123,9 @@ public struct NumberShape: Sendable {
     public let max: Double?
 }
 
-public struct Shape: Sendable {
+/// Shapes are classes: the serializers look shapes up for every value they write, and a struct
+/// copy would retain each of its arrays and dictionaries on every lookup.
+public final class Shape: Sendable {
     public enum Kind: Sendable {
         case structure(StructureShape)
         case list(ListShape)
@@ -108,6 +142,11 @@ public struct Shape: Sendable {
 
     public let name: String
     public let kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
 
     public var structure: StructureShape? {
         if case .structure(let s) = kind { return s }
