@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         // The AWS wire: service models, protocol codecs (query, json, rest-json), error envelopes.
@@ -34,11 +36,22 @@ let package = Package(
             name: "State",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Child processes: the one supervisor (start, readiness, restart, stop) and short commands.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client krb5.conf.
+        .target(name: "Kerberos", dependencies: ["Runtime"]),
         // AWS service rules, one folder per service. Nothing in here knows the wire format.
         .target(
             name: "Services",
             dependencies: [
-                "AWSWire", "SigV4", "Policy", "State",
+                "AWSWire", "SigV4", "Policy", "State", "Runtime", "Kerberos",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,6 +9,7 @@ public struct ServiceRegistry: Sendable {
         let all: [any AWSService] = [
             IAMService(store: store),
             STSService(store: store),
+            EC2Service(store: store),
         ]
         services = Dictionary(uniqueKeysWithValues: all.map { ($0.signingName, $0) })
     }
@@ -16,7 +17,7 @@ public struct ServiceRegistry: Sendable {
     public func service(signingName: String) -> (any AWSService)? { services[signingName] }
 
     /// Signing names of the services with at least one implemented operation.
-    public var signingNames: [String] { services.keys.sorted() }
+    public var signingNames: [String] { services.filter { !$0.value.operations.operationNames.isEmpty }.keys.sorted() }
 
     /// Implemented operations per service, for the control routes and the coverage test.
     public var implementedOperations: [String: [String]] { services.mapValues(\.operations.operationNames) }

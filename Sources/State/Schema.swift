@@ -14,6 +14,12 @@ enum Schema {
                 try deleteTagsWithResource(table: table, idColumn: idColumn, db)
             }
         }
+        migrator.registerMigration("ec2") { db in
+            try createEC2Tables(db)
+        }
+        migrator.registerMigration("directory-service") { db in
+            try createDirectoryTables(db)
+        }
         return migrator
     }
 
@@ -151,5 +157,182 @@ enum Schema {
             t.column("createdAt", .datetime).notNull()
             t.column("expiration", .datetime).notNull().indexed()
         }
+    }
+
+    private static func createEC2Tables(_ db: Database) throws {
+        try db.create(table: EC2VPC.databaseTableName) { t in
+            t.primaryKey("vpcId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("cidrBlock", .text).notNull()
+            t.column("isDefault", .boolean).notNull()
+            t.column("instanceTenancy", .text).notNull()
+            t.column("dhcpOptionsId", .text).notNull()
+            t.column("enableDnsSupport", .boolean).notNull()
+            t.column("enableDnsHostnames", .boolean).notNull()
+            t.column("mainRouteTableId", .text).notNull()
+            t.column("defaultNetworkAclId", .text).notNull()
+            t.column("defaultSecurityGroupId", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(index: "ec2_vpc_by_account", on: EC2VPC.databaseTableName, columns: ["accountId", "region"])
+        try db.create(table: EC2Subnet.databaseTableName) { t in
+            t.primaryKey("subnetId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("vpcId", .text).notNull().indexed().references(EC2VPC.databaseTableName, onDelete: .restrict)
+            t.column("cidrBlock", .text).notNull()
+            t.column("availabilityZone", .text).notNull()
+            t.column("availabilityZoneId", .text).notNull()
+            t.column("defaultForAz", .boolean).notNull()
+            t.column("mapPublicIpOnLaunch", .boolean).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: EC2SecurityGroup.databaseTableName) { t in
+            t.primaryKey("groupId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("vpcId", .text).notNull().indexed().references(EC2VPC.databaseTableName, onDelete: .restrict)
+            t.column("groupName", .text).notNull()
+            t.column("description", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.uniqueKey(["vpcId", "groupName"])
+        }
+        try db.create(table: EC2SecurityGroupRule.databaseTableName) { t in
+            t.primaryKey("ruleId", .text)
+            t.column("groupId", .text).notNull().indexed().references(EC2SecurityGroup.databaseTableName, onDelete: .cascade)
+            t.column("isEgress", .boolean).notNull()
+            t.column("ipProtocol", .text).notNull()
+            t.column("fromPort", .integer)
+            t.column("toPort", .integer)
+            t.column("cidrIpv4", .text)
+            t.column("cidrIpv6", .text)
+            t.column("referencedGroupId", .text)
+            t.column("referencedGroupOwnerId", .text)
+            t.column("prefixListId", .text)
+            t.column("description", .text)
+            t.column("position", .integer).notNull()
+        }
+        try db.create(table: EC2VPCPeering.databaseTableName) { t in
+            t.primaryKey("peeringId", .text)
+            t.column("requesterAccountId", .text).notNull()
+            t.column("requesterRegion", .text).notNull()
+            t.column("requesterVpcId", .text).notNull().indexed()
+            t.column("accepterAccountId", .text).notNull()
+            t.column("accepterRegion", .text).notNull()
+            t.column("accepterVpcId", .text).notNull().indexed()
+            t.column("status", .text).notNull()
+            t.column("statusMessage", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("expiresAt", .datetime).notNull()
+        }
+        try db.create(table: EC2NetworkInterface.databaseTableName) { t in
+            t.primaryKey("networkInterfaceId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("subnetId", .text).notNull().indexed().references(EC2Subnet.databaseTableName, onDelete: .restrict)
+            t.column("vpcId", .text).notNull()
+            t.column("availabilityZone", .text).notNull()
+            t.column("privateIpAddress", .text).notNull()
+            t.column("description", .text).notNull()
+            t.column("requesterId", .text).notNull()
+            t.column("ownerResourceId", .text).notNull().indexed()
+            t.column("securityGroupIds", .jsonText).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        for (table, idColumn) in [(EC2VPC.databaseTableName, "vpcId"), (EC2Subnet.databaseTableName, "subnetId"),
+                                  (EC2SecurityGroup.databaseTableName, "groupId"), (EC2VPCPeering.databaseTableName, "peeringId"),
+                                  (EC2SecurityGroupRule.databaseTableName, "ruleId")] {
+            try deleteTagsWithResource(table: table, idColumn: idColumn, db)
+        }
+    }
+
+    private static func createDirectoryTables(_ db: Database) throws {
+        try db.create(table: DSDirectory.databaseTableName) { t in
+            t.primaryKey("directoryId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("name", .text).notNull().collate(.nocase)
+            t.column("shortName", .text).notNull()
+            t.column("realm", .text).notNull()
+            t.column("alias", .text).notNull()
+            t.column("description", .text)
+            t.column("type", .text).notNull()
+            t.column("edition", .text)
+            t.column("size", .text)
+            t.column("stage", .text).notNull()
+            t.column("stageReason", .text)
+            t.column("launchTime", .datetime).notNull()
+            t.column("stageLastUpdated", .datetime).notNull()
+            t.column("vpcId", .text).notNull()
+            t.column("subnetIds", .jsonText).notNull()
+            t.column("availabilityZones", .jsonText).notNull()
+            t.column("securityGroupId", .text)
+            t.column("dnsIpAddrs", .jsonText).notNull()
+            t.column("kdcPort", .integer).notNull()
+            t.column("adminUserName", .text).notNull()
+            t.column("dataAccessStatus", .text).notNull()
+            t.column("desiredNumberOfDomainControllers", .integer).notNull()
+            t.column("ownerDirectoryId", .text)
+            t.column("ownerAccountId", .text)
+            t.column("shareMethod", .text)
+            t.column("shareStatus", .text)
+            t.column("shareNotes", .text)
+        }
+        try db.create(index: "ds_directory_by_account", on: DSDirectory.databaseTableName, columns: ["accountId", "region"])
+        try db.create(table: DSUser.databaseTableName) { t in
+            t.column("directoryId", .text).notNull().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("samAccountName", .text).notNull().collate(.nocase)
+            t.column("sid", .text).notNull()
+            t.column("givenName", .text)
+            t.column("surname", .text)
+            t.column("emailAddress", .text)
+            t.column("enabled", .boolean).notNull()
+            t.column("otherAttributes", .jsonText).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("passwordLastSet", .datetime)
+            t.primaryKey(["directoryId", "samAccountName"])
+        }
+        try db.create(table: DSGroup.databaseTableName) { t in
+            t.column("directoryId", .text).notNull().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("samAccountName", .text).notNull().collate(.nocase)
+            t.column("sid", .text).notNull()
+            t.column("groupScope", .text).notNull()
+            t.column("groupType", .text).notNull()
+            t.column("otherAttributes", .jsonText).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.primaryKey(["directoryId", "samAccountName"])
+        }
+        try db.create(table: DSGroupMember.databaseTableName) { t in
+            t.column("directoryId", .text).notNull().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("groupName", .text).notNull().collate(.nocase)
+            t.column("memberName", .text).notNull().collate(.nocase)
+            t.column("memberRealm", .text).notNull().collate(.nocase)
+            t.column("memberType", .text).notNull()
+            t.column("memberSid", .text).notNull()
+            t.column("addedAt", .datetime).notNull()
+            t.primaryKey(["directoryId", "groupName", "memberName", "memberRealm"])
+        }
+        try db.create(table: DSTrust.databaseTableName) { t in
+            t.primaryKey("trustId", .text)
+            t.column("directoryId", .text).notNull().indexed().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("remoteDomainName", .text).notNull().collate(.nocase)
+            t.column("trustDirection", .text).notNull()
+            t.column("trustType", .text).notNull()
+            t.column("trustState", .text).notNull()
+            t.column("trustStateReason", .text)
+            t.column("selectiveAuth", .text).notNull()
+            t.column("createdDateTime", .datetime).notNull()
+            t.column("lastUpdatedDateTime", .datetime).notNull()
+            t.column("stateLastUpdatedDateTime", .datetime).notNull()
+        }
+        try db.create(table: DSConditionalForwarder.databaseTableName) { t in
+            t.column("directoryId", .text).notNull().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("remoteDomainName", .text).notNull().collate(.nocase)
+            t.column("dnsIpAddrs", .jsonText).notNull()
+            t.column("replicationScope", .text).notNull()
+            t.primaryKey(["directoryId", "remoteDomainName"])
+        }
+        try deleteTagsWithResource(table: DSDirectory.databaseTableName, idColumn: "directoryId", db)
     }
 }
