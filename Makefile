@@ -38,6 +38,7 @@ bench:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
 	$(SWIFT) build -c release --product kerbside
 	$(PYTHON) scripts/bench.py --kerbside $(CURDIR)/.build/release/kerbside
+	$(PYTHON) scripts/bench_directories.py --kerbside $(CURDIR)/.build/release/kerbside
 
 clean:
 	rm -rf .build

@@ -61,7 +61,8 @@ let package = Package(
         .target(
             name: "Endpoint",
             dependencies: [
-                "AWSWire", "SigV4", "Services", "State",
+                "AWSWire", "SigV4", "Services", "State", "Runtime",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

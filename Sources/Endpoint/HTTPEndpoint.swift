@@ -21,7 +21,7 @@ struct HTTPEndpoint {
             let path = request.uri.path
             if path.hasPrefix(ControlRoutes.prefix) {
                 let reply = await control.respond(method: request.method.rawValue, path: path)
-                return Self.response(status: reply.status, headers: [("Content-Type", "application/json")], body: reply.body)
+                return Self.response(status: reply.status, headers: [("Content-Type", reply.contentType)], body: reply.body)
             }
             var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             // HTTP/1.1's Host header arrives as the request's authority; SigV4 signs it as `host`.

@@ -2,6 +2,7 @@ import AWSWire
 import Foundation
 import Hummingbird
 import Logging
+import Runtime
 import ServiceLifecycle
 import Services
 import State
@@ -38,12 +39,16 @@ public struct KerbsideServer {
         let started = ContinuousClock.now
         let store = try Store(directory: options.dataDirectory)
         let catalog = try ModelCatalog.bundled()
-        let services = ServiceRegistry(store: store)
+        let supervisor = Supervisor(logger: logger)
+        let realms = RealmHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, logger: logger)
+        let services = ServiceRegistry(store: store, realms: realms)
         let pipeline = RequestPipeline(
             catalog: catalog, services: services,
             authenticator: Authenticator(store: store, strictCredentials: options.strictCredentials),
             logger: logger)
-        let endpoint = HTTPEndpoint(pipeline: pipeline, control: ControlRoutes(store: store, services: services, version: Self.version))
+        let endpoint = HTTPEndpoint(
+            pipeline: pipeline,
+            control: ControlRoutes(store: store, services: services, realms: realms, supervisor: supervisor, version: Self.version))
         let logger = self.logger
         let options = self.options
         let app = Application(
@@ -57,7 +62,7 @@ public struct KerbsideServer {
             logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: app)],
+                services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -135,4 +135,6 @@ public enum Tools {
     public static let krb5kdc = "/usr/sbin/krb5kdc"
     public static let kdb5Util = "/usr/sbin/kdb5_util"
     public static let kadminLocal = "/usr/sbin/kadmin.local"
+    public static let kinit = "/usr/bin/kinit"
+    public static let kvno = "/usr/bin/kvno"
 }

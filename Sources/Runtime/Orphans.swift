@@ -3,6 +3,17 @@ import Foundation
 import Glibc
 #endif
 
+/// Whether a process still runs. A zombie (exited, not yet reaped) counts as gone: it holds no
+/// ports, and a child stays one until whoever waits for it does.
+enum ProcessState {
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        guard let closing = status.lastIndex(of: ")") else { return true }
+        return status[status.index(after: closing)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    }
+}
+
 /// Children left running when Kerbside was killed (`kill -9` skips shutdown). On the next start
 /// they are found by the pid files in Kerbside's own data directory and stopped, but only after
 /// checking the process really is that child: its program, and a marker (a path inside the data
@@ -26,12 +37,7 @@ public enum Orphans {
         return true
     }
 
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        // A zombie (exited, not yet reaped by its new parent) no longer holds ports.
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        return !status.contains(") Z ")
-    }
+    static func isAlive(_ pid: Int32) -> Bool { ProcessState.isRunning(pid) }
 
     static func isExpected(_ pid: Int32, program: String, marker: String) -> Bool {
         let cmdline = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()

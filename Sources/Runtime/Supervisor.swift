@@ -156,8 +156,9 @@ public actor Supervisor {
                     await execution.teardown(using: [.gracefulShutDown(allowedDurationToNextStep: spec.stopGrace)])
                     return false
                 }
-                // Subprocess reaps the child as soon as it exits, after which the pid is gone.
-                while !Task.isCancelled, kill(pid, 0) == 0 {
+                // Subprocess reaps the child only after this closure returns, so an exit shows
+                // as a zombie until then.
+                while !Task.isCancelled, ProcessState.isRunning(pid) {
                     try? await Task.sleep(for: livenessInterval)
                 }
                 return true

@@ -174,6 +174,7 @@ enum Schema {
             t.column("defaultNetworkAclId", .text).notNull()
             t.column("defaultSecurityGroupId", .text).notNull()
             t.column("createdAt", .datetime).notNull()
+            t.column("enableNetworkAddressUsageMetrics", .boolean).notNull().defaults(to: false)
         }
         try db.create(index: "ec2_vpc_by_account", on: EC2VPC.databaseTableName, columns: ["accountId", "region"])
         try db.create(table: EC2Subnet.databaseTableName) { t in
@@ -187,6 +188,10 @@ enum Schema {
             t.column("defaultForAz", .boolean).notNull()
             t.column("mapPublicIpOnLaunch", .boolean).notNull()
             t.column("createdAt", .datetime).notNull()
+            t.column("enableDns64", .boolean).notNull().defaults(to: false)
+            t.column("enableResourceNameDnsARecordOnLaunch", .boolean).notNull().defaults(to: false)
+            t.column("enableResourceNameDnsAAAARecordOnLaunch", .boolean).notNull().defaults(to: false)
+            t.column("privateDnsHostnameTypeOnLaunch", .text).notNull().defaults(to: "ip-name")
         }
         try db.create(table: EC2SecurityGroup.databaseTableName) { t in
             t.primaryKey("groupId", .text)
@@ -213,6 +218,8 @@ enum Schema {
             t.column("description", .text)
             t.column("position", .integer).notNull()
         }
+        try db.create(index: "ec2_security_group_rule_by_reference", on: EC2SecurityGroupRule.databaseTableName,
+                      columns: ["referencedGroupId"])
         try db.create(table: EC2VPCPeering.databaseTableName) { t in
             t.primaryKey("peeringId", .text)
             t.column("requesterAccountId", .text).notNull()
@@ -240,9 +247,18 @@ enum Schema {
             t.column("securityGroupIds", .jsonText).notNull()
             t.column("createdAt", .datetime).notNull()
         }
+        // One row per account and region whose default VPC was made, so deleting it (as AWS
+        // allows) does not bring it back on the next call.
+        try db.create(table: EC2AccountRegion.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("defaultVpcCreatedAt", .datetime).notNull()
+            t.primaryKey(["accountId", "region"])
+        }
         for (table, idColumn) in [(EC2VPC.databaseTableName, "vpcId"), (EC2Subnet.databaseTableName, "subnetId"),
                                   (EC2SecurityGroup.databaseTableName, "groupId"), (EC2VPCPeering.databaseTableName, "peeringId"),
-                                  (EC2SecurityGroupRule.databaseTableName, "ruleId")] {
+                                  (EC2SecurityGroupRule.databaseTableName, "ruleId"),
+                                  (EC2NetworkInterface.databaseTableName, "networkInterfaceId")] {
             try deleteTagsWithResource(table: table, idColumn: idColumn, db)
         }
     }
@@ -332,6 +348,14 @@ enum Schema {
             t.column("dnsIpAddrs", .jsonText).notNull()
             t.column("replicationScope", .text).notNull()
             t.primaryKey(["directoryId", "remoteDomainName"])
+        }
+        try db.create(table: DSClientToken.databaseTableName) { t in
+            t.column("directoryId", .text).notNull().references(DSDirectory.databaseTableName, onDelete: .cascade)
+            t.column("clientToken", .text).notNull()
+            t.column("operation", .text).notNull()
+            t.column("fingerprint", .text).notNull()
+            t.column("usedAt", .datetime).notNull().indexed()
+            t.primaryKey(["directoryId", "clientToken"])
         }
         try deleteTagsWithResource(table: DSDirectory.databaseTableName, idColumn: "directoryId", db)
     }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Endpoint
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 
 @main
@@ -13,7 +16,7 @@ struct Kerbside: AsyncParsableCommand {
               export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
             """,
         version: KerbsideServer.version,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Krb5Conf.self, Env.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -57,3 +60,55 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Reads from a running Kerbside, so the commands work against any instance and data directory.
+struct EndpointOption: ParsableArguments {
+    @Option(help: "The running Kerbside to ask.")
+    var endpoint = ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"] ?? "http://127.0.0.1:4566"
+
+    func fetch(_ path: String) async throws -> Data {
+        guard let url = URL(string: endpoint.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path) else {
+            throw ValidationError("--endpoint must be a URL")
+        }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw ValidationError("\(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        }
+        return data
+    }
+}
+
+struct Krb5Conf: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "krb5-conf",
+        abstract: "Print the krb5.conf for every realm Kerbside runs (the same as GET /_kerbside/krb5.conf).")
+
+    @OptionGroup var endpoint: EndpointOption
+
+    mutating func run() async throws {
+        FileHandle.standardOutput.write(try await endpoint.fetch("/_kerbside/krb5.conf"))
+    }
+}
+
+struct Env: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the shell exports a client needs: the endpoint, credentials, region and KRB5_CONFIG.",
+        discussion: "Use it as: eval \"$(kerbside env)\"")
+
+    @OptionGroup var endpoint: EndpointOption
+
+    @Option(help: "Region to export.")
+    var region = "us-east-1"
+
+    mutating func run() async throws {
+        struct Health: Decodable { let krb5Config: String }
+        let health = try JSONDecoder().decode(Health.self, from: try await endpoint.fetch("/_kerbside/health"))
+        let exports = [
+            ("AWS_ENDPOINT_URL", endpoint.endpoint), ("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_DEFAULT_REGION", region), ("AWS_REGION", region), ("KRB5_CONFIG", health.krb5Config),
+        ]
+        print(exports.map { "export \($0.0)='\($0.1)'" }.joined(separator: "\n"))
+    }
+}

@@ -4,7 +4,7 @@ Fixtures:
   kerbside       the session's server (a `harness.Kerbside`)
   endpoint       its URL
   boto           client factory: boto(service, credentials=ROOT, validate=True) with the shape check
-  iam, sts       root clients (access key `test`, account 123456789012)
+  iam, sts, ec2  root clients (access key `test`, account 123456789012, us-east-1)
   aws            the AWS CLI against the session's server: aws("iam", "create-user", ...)
   start_kerbside starts another server (e.g. strict_credentials=True); stopped after the test
 """
@@ -58,6 +58,11 @@ def iam(boto):
 @pytest.fixture
 def sts(boto):
     return boto("sts")
+
+
+@pytest.fixture
+def ec2(boto):
+    return boto("ec2")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ this module checks two things against the operation's output shape in the botoco
 * the parsed response: every `required` member present, recursively, and every value of the
   right Python type for its shape (str, int, bool, datetime, list, dict, enum values);
 * the raw XML (query protocol): every element is a member of the shape it appears in, lists
-  wrap their elements in `member`, and the envelope is `<OpResponse><OpResult>` with a RequestId.
+  wrap their elements in `member`, and the envelope is `<OpResponse><OpResult>` with a RequestId;
+* the raw XML (EC2 protocol): the same for members (by their `locationName`), lists wrap their
+  elements in `item`, and the envelope is `<OpResponse>` with a `requestId`.
 
 Each call that passes is recorded as covered, for the final coverage test.
 """
@@ -42,6 +44,8 @@ def _after_call(http_response, parsed, model, **_):
     check_parsed(model.output_shape, {k: v for k, v in parsed.items() if k != "ResponseMetadata"}, "", problems)
     if model.metadata.get("protocol") == "query":
         check_query_xml(model, http_response.content, problems)
+    elif model.metadata.get("protocol") == "ec2":
+        check_ec2_xml(model, http_response.content, problems)
     if problems:
         raise ShapeError(f"{service}:{model.name} response does not match the botocore model:\n  "
                          + "\n  ".join(problems[:20]) + f"\n--- body ---\n{http_response.content[:3000]!r}")
@@ -143,6 +147,29 @@ def check_query_xml(model, body: bytes, problems: list[str]) -> None:
         _check_xml_structure(output, result, wrapper, problems)
     else:
         _check_xml_members(output, list(children.values()), model.name, problems)
+
+
+def check_ec2_xml(model, body: bytes, problems: list[str]) -> None:
+    """EC2's envelope: `<OpResponse xmlns=...><requestId/>members…</OpResponse>`, no result wrapper."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        problems.append(f"the body is not XML: {error}")
+        return
+    if _local(root.tag) != f"{model.name}Response":
+        problems.append(f"root element is <{_local(root.tag)}>, expected <{model.name}Response>")
+    namespace = model.service_model.metadata.get("xmlNamespace")
+    if namespace and not root.tag.startswith("{" + namespace + "}"):
+        problems.append(f"root element is not in namespace {namespace}")
+    children = [child for child in root if _local(child.tag) != "requestId"]
+    if not (root.findtext("{*}requestId") or "").strip():
+        problems.append("no requestId")
+    output = model.output_shape
+    if output is None or not output.members:
+        if children:
+            problems.append(f"unexpected elements in an empty response: {sorted(_local(c.tag) for c in children)}")
+        return
+    _check_xml_members(output, children, model.name, problems)
 
 
 def _check_xml_structure(shape, element, path: str, problems: list[str]) -> None:

@@ -91,3 +91,43 @@ def test_enum_values_are_checked(iam_model):
     key = {"UserName": "a", "AccessKeyId": "AKIA", "Status": "Sleeping", "CreateDate": datetime.datetime.now()}
     shapes.check_parsed(output, {"AccessKeyMetadata": [key], "IsTruncated": False}, "", found)
     assert any("Sleeping" in problem for problem in found)
+
+
+@pytest.fixture(scope="module")
+def ec2_model():
+    return botocore.session.get_session().get_service_model("ec2")
+
+
+def problems_in_ec2_xml(model, body: str) -> list[str]:
+    found: list[str] = []
+    shapes.check_ec2_xml(model, body.encode(), found)
+    return found
+
+
+def ec2_wrap(operation: str, members: str, request_id: str = "<requestId>r-1</requestId>") -> str:
+    return f'<{operation}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15">{request_id}{members}</{operation}Response>'
+
+
+VPC = ("<vpcId>vpc-1</vpcId><ownerId>123456789012</ownerId><state>available</state><cidrBlock>10.0.0.0/16</cidrBlock>"
+       "<isDefault>false</isDefault>")
+
+
+def test_a_well_formed_ec2_response_passes(ec2_model):
+    body = ec2_wrap("DescribeVpcs", f"<vpcSet><item>{VPC}</item></vpcSet>")
+    assert problems_in_ec2_xml(ec2_model.operation_model("DescribeVpcs"), body) == []
+
+
+def test_ec2_lists_must_use_item_elements(ec2_model):
+    body = ec2_wrap("DescribeVpcs", f"<vpcSet><member>{VPC}</member></vpcSet>")
+    assert any("should be <item>" in problem for problem in problems_in_ec2_xml(ec2_model.operation_model("DescribeVpcs"), body))
+
+
+def test_ec2_members_go_by_location_name(ec2_model):
+    body = ec2_wrap("DescribeVpcs", f"<Vpcs><item>{VPC}</item></Vpcs>")
+    assert any("Vpcs" in problem for problem in problems_in_ec2_xml(ec2_model.operation_model("DescribeVpcs"), body))
+
+
+def test_an_ec2_response_without_request_id_or_with_stray_members_is_caught(ec2_model):
+    found = problems_in_ec2_xml(ec2_model.operation_model("CreateTags"), ec2_wrap("CreateTags", "<return>true</return>", ""))
+    assert any("requestId" in problem for problem in found)
+    assert any("empty response" in problem for problem in found)

@@ -5,64 +5,16 @@ and round-trips, which is what a real user's second `terraform apply` depends on
 """
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from harness import DEFAULT_ACCOUNT, Credentials
-
-CONFIGURATION = Path(__file__).resolve().parent / "terraform" / "iam"
-PLUGIN_MIRROR = Path("/opt/tf-plugins")
-TIMEOUT = 300
+from terraform_runner import explain, terraform_runner
 
 
 @pytest.fixture
 def terraform(tmp_path, endpoint):
-    binary = shutil.which("terraform")
-    if binary is None:
-        pytest.skip("terraform is not installed")
-    if not (PLUGIN_MIRROR / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
-        pytest.skip(f"the hashicorp/aws provider is not mirrored at {PLUGIN_MIRROR}")
-    workdir = tmp_path / "iam"
-    shutil.copytree(CONFIGURATION, workdir, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    cli_config = tmp_path / "terraform.rc"
-    cli_config.write_text(f"""
-provider_installation {{
-  filesystem_mirror {{
-    path    = "{PLUGIN_MIRROR}"
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }}
-  direct {{
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }}
-}}
-""")
-    (tmp_path / "aws-config").write_text("")
-    keep = ("PATH", "HOME", "LANG", "TMPDIR")
-    env = {name: os.environ[name] for name in keep if name in os.environ}
-    env.update({
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-        "TF_VAR_endpoint": endpoint,
-        "AWS_CONFIG_FILE": str(tmp_path / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-config"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    })
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([binary, *args], cwd=workdir, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-
-    return run
-
-
-def explain(step: str, done: subprocess.CompletedProcess) -> str:
-    return f"terraform {step} exited {done.returncode}\n--- stdout ---\n{done.stdout[-6000:]}\n--- stderr ---\n{done.stderr[-6000:]}"
+    return terraform_runner(tmp_path, endpoint, "iam")
 
 
 def test_apply_replan_destroy(terraform, iam, boto):

@@ -14,6 +14,8 @@ public actor RealmHost {
     private let store: Store
     private let supervisor: Supervisor
     private let logger: Logger
+    /// Trust probes reset probe principals' passwords, so they run one at a time.
+    private var lastProbe: Task<Void, Never>?
 
     public init(dataDirectory: URL, store: Store, supervisor: Supervisor, logger: Logger) {
         self.dataDirectory = dataDirectory
@@ -88,6 +90,17 @@ public actor RealmHost {
     public func destroy(_ directory: DSDirectory) async {
         await stop(directory)
         try? realm(of: directory).destroy()
+    }
+
+    /// Whether a user of `client` gets a ticket for a service of `service` (nil), or why not.
+    func probe(from client: Realm, to service: Realm) async throws -> String? {
+        let previous = lastProbe
+        let probe = Task { () throws -> String? in
+            await previous?.value
+            return try await TrustProbe.failure(from: client, to: service)
+        }
+        lastProbe = Task { _ = try? await probe.value }
+        return try await probe.value
     }
 
     public func kadmin(_ directory: DSDirectory, _ commands: [KadminCommand]) async throws {

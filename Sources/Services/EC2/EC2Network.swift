@@ -18,6 +18,7 @@ public enum EC2Network {
         if let existing = try EC2VPC.listed(in: accountId, region).fetchAll(db).first(where: \.isDefault) {
             return existing
         }
+        try EC2AccountRegion(accountId: accountId, region: region, defaultVpcCreatedAt: now).save(db)
         let vpc = try createVPC(accountId, region, cidr: IPv4CIDR(defaultVPCCIDR)!, isDefault: true, now: now, db)
         for (index, zone) in AvailabilityZones.zones(in: region).enumerated() {
             let cidr = IPv4CIDR(network: IPv4CIDR(defaultVPCCIDR)!.network + UInt32(index) << 12, prefixLength: 20)
@@ -26,6 +27,23 @@ public enum EC2Network {
                           defaultForAz: true, mapPublicIpOnLaunch: true, createdAt: now).insert(db)
         }
         return vpc
+    }
+
+    /// Makes the default VPC the first time an account uses a region, and never again: once
+    /// the customer deletes it the region has none, as on AWS. True when this call made it.
+    @discardableResult
+    public static func ensureDefaultVPC(_ accountId: String, _ region: String, now: Date, _ db: Database) throws -> Bool {
+        if try EC2AccountRegion.of(accountId, region).fetchOne(db) != nil { return false }
+        let before = try EC2VPC.listed(in: accountId, region).fetchAll(db).contains(where: \.isDefault)
+        try defaultVPC(accountId, region, now: now, db)
+        if before { try EC2AccountRegion(accountId: accountId, region: region, defaultVpcCreatedAt: now).save(db) }
+        return !before
+    }
+
+    /// Whether the account's region still needs its default VPC made (a read, so most calls
+    /// never open a write transaction for it).
+    public static func needsDefaultVPC(_ accountId: String, _ region: String, _ db: Database) throws -> Bool {
+        try EC2AccountRegion.of(accountId, region).fetchOne(db) == nil
     }
 
     /// A VPC with its default security group (which admits its own members and lets everything out).
@@ -48,14 +66,17 @@ public enum EC2Network {
     @discardableResult
     public static func addRule(
         to groupId: String, egress: Bool, protocol ipProtocol: String, ports: ClosedRange<Int>?, cidr: String? = nil,
-        referencedGroup: (id: String, owner: String)? = nil, description: String? = nil, _ db: Database
+        cidrIpv6: String? = nil, referencedGroup: (id: String, owner: String)? = nil, prefixListId: String? = nil,
+        description: String? = nil, _ db: Database
     ) throws -> EC2SecurityGroupRule {
-        let position = try EC2SecurityGroupRule.of(groupId).fetchAll(db).count
+        // After the highest position so far: revoked rules leave gaps, and new rules still come last.
+        let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM \(EC2SecurityGroupRule.databaseTableName) WHERE groupId = ?",
+                                         arguments: [groupId]) ?? -1) + 1
         let rule = EC2SecurityGroupRule(
             ruleId: newId("sgr"), groupId: groupId, isEgress: egress, ipProtocol: ipProtocol,
-            fromPort: ports?.lowerBound, toPort: ports?.upperBound, cidrIpv4: cidr, cidrIpv6: nil,
+            fromPort: ports?.lowerBound, toPort: ports?.upperBound, cidrIpv4: cidr, cidrIpv6: cidrIpv6,
             referencedGroupId: referencedGroup?.id, referencedGroupOwnerId: referencedGroup?.owner,
-            prefixListId: nil, description: description, position: position)
+            prefixListId: prefixListId, description: description, position: position)
         try rule.insert(db)
         return rule
     }

@@ -170,3 +170,22 @@ public struct DSConditionalForwarder: Codable, Sendable, FetchableRecord, Persis
         self.replicationScope = replicationScope
     }
 }
+
+/// A ds-data `ClientToken` already used, so a retried write is not done twice.
+public struct DSClientToken: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "ds_client_token"
+
+    public var directoryId: String
+    public var clientToken: String
+    public var operation: String
+    public var fingerprint: String
+    public var usedAt: Date
+
+    public init(directoryId: String, clientToken: String, operation: String, fingerprint: String, usedAt: Date) {
+        self.directoryId = directoryId
+        self.clientToken = clientToken
+        self.operation = operation
+        self.fingerprint = fingerprint
+        self.usedAt = usedAt
+    }
+}

@@ -19,10 +19,12 @@ public struct EC2VPC: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var defaultNetworkAclId: String
     public var defaultSecurityGroupId: String
     public var createdAt: Date
+    public var enableNetworkAddressUsageMetrics: Bool
 
     public init(vpcId: String, accountId: String, region: String, cidrBlock: String, isDefault: Bool, instanceTenancy: String,
                 dhcpOptionsId: String, enableDnsSupport: Bool, enableDnsHostnames: Bool, mainRouteTableId: String,
-                defaultNetworkAclId: String, defaultSecurityGroupId: String, createdAt: Date) {
+                defaultNetworkAclId: String, defaultSecurityGroupId: String, createdAt: Date,
+                enableNetworkAddressUsageMetrics: Bool = false) {
         self.vpcId = vpcId
         self.accountId = accountId
         self.region = region
@@ -36,6 +38,7 @@ public struct EC2VPC: Codable, Sendable, FetchableRecord, PersistableRecord {
         self.defaultNetworkAclId = defaultNetworkAclId
         self.defaultSecurityGroupId = defaultSecurityGroupId
         self.createdAt = createdAt
+        self.enableNetworkAddressUsageMetrics = enableNetworkAddressUsageMetrics
     }
 
     public static func withId(_ id: String) -> SQLRequest<EC2VPC> {
@@ -60,9 +63,16 @@ public struct EC2Subnet: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var defaultForAz: Bool
     public var mapPublicIpOnLaunch: Bool
     public var createdAt: Date
+    public var enableDns64: Bool
+    public var enableResourceNameDnsARecordOnLaunch: Bool
+    public var enableResourceNameDnsAAAARecordOnLaunch: Bool
+    /// `ip-name` or `resource-name`.
+    public var privateDnsHostnameTypeOnLaunch: String
 
     public init(subnetId: String, accountId: String, region: String, vpcId: String, cidrBlock: String, availabilityZone: String,
-                availabilityZoneId: String, defaultForAz: Bool, mapPublicIpOnLaunch: Bool, createdAt: Date) {
+                availabilityZoneId: String, defaultForAz: Bool, mapPublicIpOnLaunch: Bool, createdAt: Date,
+                enableDns64: Bool = false, enableResourceNameDnsARecordOnLaunch: Bool = false,
+                enableResourceNameDnsAAAARecordOnLaunch: Bool = false, privateDnsHostnameTypeOnLaunch: String = "ip-name") {
         self.subnetId = subnetId
         self.accountId = accountId
         self.region = region
@@ -73,6 +83,10 @@ public struct EC2Subnet: Codable, Sendable, FetchableRecord, PersistableRecord {
         self.defaultForAz = defaultForAz
         self.mapPublicIpOnLaunch = mapPublicIpOnLaunch
         self.createdAt = createdAt
+        self.enableDns64 = enableDns64
+        self.enableResourceNameDnsARecordOnLaunch = enableResourceNameDnsARecordOnLaunch
+        self.enableResourceNameDnsAAAARecordOnLaunch = enableResourceNameDnsAAAARecordOnLaunch
+        self.privateDnsHostnameTypeOnLaunch = privateDnsHostnameTypeOnLaunch
     }
 
     public static func withId(_ id: String) -> SQLRequest<EC2Subnet> {
@@ -85,5 +99,25 @@ public struct EC2Subnet: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     public static func inVPC(_ vpcId: String) -> SQLRequest<EC2Subnet> {
         cachedRequest(where: ["vpcId"], [vpcId], orderedBy: "createdAt")
+    }
+}
+
+/// Marks an account and region whose default VPC EC2 has made. AWS makes it once: after the
+/// customer deletes it, the region has no default VPC.
+public struct EC2AccountRegion: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "ec2_account_region"
+
+    public var accountId: String
+    public var region: String
+    public var defaultVpcCreatedAt: Date
+
+    public init(accountId: String, region: String, defaultVpcCreatedAt: Date) {
+        self.accountId = accountId
+        self.region = region
+        self.defaultVpcCreatedAt = defaultVpcCreatedAt
+    }
+
+    public static func of(_ accountId: String, _ region: String) -> SQLRequest<EC2AccountRegion> {
+        cachedRequest(where: ["accountId", "region"], [accountId, region])
     }
 }
