@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
     ],
     targets: [
         // The AWS wire: service models, protocol codecs (query, json, rest-json), error envelopes.
@@ -47,11 +49,22 @@ let package = Package(
         ),
         // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client krb5.conf.
         .target(name: "Kerberos", dependencies: ["Runtime"]),
+        // Database servers: PostgreSQL instances from a template data directory, run as an
+        // unprivileged user; the CA that signs their TLS certificates; SCRAM verifiers.
+        .target(
+            name: "Engines",
+            dependencies: [
+                "Runtime",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // AWS service rules, one folder per service. Nothing in here knows the wire format.
         .target(
             name: "Services",
             dependencies: [
-                "AWSWire", "SigV4", "Policy", "State", "Runtime", "Kerberos",
+                "AWSWire", "SigV4", "Policy", "State", "Runtime", "Kerberos", "Engines",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

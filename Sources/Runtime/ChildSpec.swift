@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A long-running child process Kerbside owns: a KDC, a database server.
 public struct ChildSpec: Sendable {
@@ -16,13 +19,15 @@ public struct ChildSpec: Sendable {
     /// Answers true once the child serves; checked until `readinessTimeout` passes.
     public let isReady: @Sendable () async -> Bool
     public let readinessTimeout: Duration
-    /// After SIGTERM, how long the child may take before SIGKILL.
+    /// The signal that asks the child to stop (PostgreSQL's fast shutdown is SIGINT).
+    public let stopSignal: Int32
+    /// After `stopSignal`, how long the child may take before SIGKILL.
     public let stopGrace: Duration
 
     public init(
         name: String, executable: String, arguments: [String], environment: [String: String],
         workingDirectory: String? = nil, logFile: String, user: (uid: UInt32, gid: UInt32)? = nil,
-        readinessTimeout: Duration = .seconds(10), stopGrace: Duration = .seconds(5),
+        readinessTimeout: Duration = .seconds(10), stopSignal: Int32 = SIGTERM, stopGrace: Duration = .seconds(5),
         isReady: @escaping @Sendable () async -> Bool
     ) {
         self.name = name
@@ -34,6 +39,7 @@ public struct ChildSpec: Sendable {
         self.user = user
         self.isReady = isReady
         self.readinessTimeout = readinessTimeout
+        self.stopSignal = stopSignal
         self.stopGrace = stopGrace
     }
 }

@@ -134,7 +134,8 @@ public actor Supervisor {
         }
         var options = PlatformOptions()
         options.createSession = true
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: spec.stopGrace)]
+        let teardown: [TeardownStep] = [.send(signal: Signal(rawValue: spec.stopSignal), allowedDurationToNextStep: spec.stopGrace)]
+        options.teardownSequence = teardown
         if let user = spec.user {
             options.userID = user.uid
             options.groupID = user.gid
@@ -153,7 +154,7 @@ public actor Supervisor {
             ) { execution -> Bool in
                 let pid = execution.processIdentifier.value
                 guard await whenStarted(pid) else {
-                    await execution.teardown(using: [.gracefulShutDown(allowedDurationToNextStep: spec.stopGrace)])
+                    await execution.teardown(using: teardown)
                     return false
                 }
                 // Subprocess reaps the child only after this closure returns, so an exit shows

@@ -410,3 +410,21 @@ def test_trust_and_forwarder_updates_and_a_rejected_share(ds, ec2, boto):
     assert share["ShareStatus"] == "Rejected"
     with refused("EntityDoesNotExistException", 400, corp):
         consumer.accept_shared_directory(SharedDirectoryId=corp)
+
+
+def test_the_cli_prints_krb5_conf_and_shell_exports(ds, ec2, kerbside, tmp_path):
+    import subprocess
+
+    create_directory(ds, ec2)
+    binary = str(kerbside.binary)
+    printed = subprocess.run([binary, "krb5-conf", "--endpoint", kerbside.endpoint], capture_output=True, text=True, timeout=20)
+    assert printed.returncode == 0, printed.stderr
+    assert f"{REALM} = {{" in printed.stdout and "dns_lookup_kdc = false" in printed.stdout
+    exports = subprocess.run([binary, "env", "--endpoint", kerbside.endpoint], capture_output=True, text=True, timeout=20)
+    assert exports.returncode == 0, exports.stderr
+    values = dict(line.removeprefix("export ").split("=", 1) for line in exports.stdout.splitlines())
+    assert values["AWS_ENDPOINT_URL"] == f"'{kerbside.endpoint}'" and values["AWS_DEFAULT_REGION"] == "'us-east-1'"
+    krb5_config = values["KRB5_CONFIG"].strip("'")
+    assert Path(krb5_config).read_text() == printed.stdout
+    unreachable = subprocess.run([binary, "env", "--endpoint", "http://127.0.0.1:9"], capture_output=True, text=True, timeout=30)
+    assert unreachable.returncode != 0

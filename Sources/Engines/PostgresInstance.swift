@@ -1,0 +1,183 @@
+import Foundation
+import Runtime
+
+/// How one DB instance's server is set up; rewritten (and reloaded) whenever the instance changes.
+public struct PostgresSettings: Sendable, Equatable {
+    public var address: String
+    public var port: Int
+    /// Members of `rds_iam` log in with an IAM token, checked by Kerbside's LDAP bind responder.
+    public var iamAuthentication: Bool
+    public var ldapPort: Int
+    /// The immutable id the responder knows the instance by (`DbiResourceId`).
+    public var resourceId: String
+    /// Members of `rds_ad` log in with Kerberos when the instance has joined a directory.
+    public var kerberos: Bool
+    public var forceSSL: Bool
+    public var caseInsensitiveKerberosUsers: Bool
+    public var passwordEncryption: String
+    public var logConnections: Bool
+
+    public init(address: String, port: Int, iamAuthentication: Bool, ldapPort: Int, resourceId: String, kerberos: Bool,
+                forceSSL: Bool = false, caseInsensitiveKerberosUsers: Bool = false, passwordEncryption: String = "scram-sha-256",
+                logConnections: Bool = false) {
+        self.address = address
+        self.port = port
+        self.iamAuthentication = iamAuthentication
+        self.ldapPort = ldapPort
+        self.resourceId = resourceId
+        self.kerberos = kerberos
+        self.forceSSL = forceSSL
+        self.caseInsensitiveKerberosUsers = caseInsensitiveKerberosUsers
+        self.passwordEncryption = passwordEncryption
+        self.logConnections = logConnections
+    }
+}
+
+/// One PostgreSQL server standing in for one DB instance: its folder (data directory, socket,
+/// TLS files, keytab, WAL archive, log), owned by the engine user, and its process.
+public struct PostgresInstance: Sendable {
+    public let folder: URL
+    public let installation: PostgresInstallation
+    public let user: EngineUser
+
+    public init(folder: URL, installation: PostgresInstallation, user: EngineUser) {
+        self.folder = folder
+        self.installation = installation
+        self.user = user
+    }
+
+    public var dataDirectory: URL { folder.appendingPathComponent("pgdata") }
+    public var socketDirectory: URL { folder.appendingPathComponent("run") }
+    public var keytab: URL { folder.appendingPathComponent("krb5.keytab") }
+    public var walArchive: URL { folder.appendingPathComponent("wal") }
+    public var logFile: URL { folder.appendingPathComponent("postgresql.log") }
+    var certificateFile: URL { folder.appendingPathComponent("tls/server.crt") }
+    var keyFile: URL { folder.appendingPathComponent("tls/server.key") }
+    public var pidFile: URL { dataDirectory.appendingPathComponent("postmaster.pid") }
+
+    /// Makes the folder and copies `source` (the template, or a snapshot's data) into it.
+    public func create(from source: URL) async throws {
+        let files = FileManager.default
+        try files.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try user.own(folder)
+        let copy = try await Command("/bin/cp", ["-a", source.path, dataDirectory.path], environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(120)).run()
+        guard copy.succeeded else { throw EngineError("could not copy \(source.path): \(copy.standardError)") }
+        try? files.removeItem(at: dataDirectory.appendingPathComponent("postmaster.pid"))
+        for directory in [socketDirectory, walArchive, folder.appendingPathComponent("tls")] {
+            try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try user.own(directory)
+        }
+        try user.own(dataDirectory)
+    }
+
+    /// Writes the instance's settings (`kerbside.conf`) and its client rules (`pg_hba.conf`).
+    public func configure(_ settings: PostgresSettings) throws {
+        let conf = """
+            # Written by Kerbside for this DB instance; changed through RDS, not by hand.
+            listen_addresses = '\(settings.address)'
+            port = \(settings.port)
+            unix_socket_directories = '\(socketDirectory.path)'
+            ssl = on
+            ssl_cert_file = '\(certificateFile.path)'
+            ssl_key_file = '\(keyFile.path)'
+            krb_server_keyfile = 'FILE:\(keytab.path)'
+            krb_caseins_users = \(settings.caseInsensitiveKerberosUsers ? "on" : "off")
+            password_encryption = '\(settings.passwordEncryption)'
+            log_connections = \(settings.logConnections ? "on" : "off")
+            logging_collector = off
+            shared_buffers = 16MB
+            max_connections = 100
+            wal_level = replica
+            archive_mode = on
+            archive_command = 'test ! -f \(walArchive.path)/%f && cp %p \(walArchive.path)/%f'
+            archive_timeout = 60
+
+            """
+        try write(conf, to: dataDirectory.appendingPathComponent("kerbside.conf"))
+        try write(hostRules(settings), to: dataDirectory.appendingPathComponent("pg_hba.conf"))
+    }
+
+    /// RDS's login rules: `rds_iam` members only with an IAM token over TLS, `rds_ad` members only
+    /// with Kerberos, everyone else with a password (over TLS when `rds.force_ssl` is on).
+    /// First match wins, so each special role ends in a `reject`: no fall-through to passwords.
+    func hostRules(_ settings: PostgresSettings) -> String {
+        let network = "127.0.0.0/8"
+        var rules = [
+            "# Written by Kerbside. First match wins.",
+            "local all \(PostgresTemplate.administrator) trust",
+            "local replication \(PostgresTemplate.administrator) trust",
+            "local all all reject",
+        ]
+        if settings.iamAuthentication {
+            rules.append("hostssl all +rds_iam \(network) ldap ldapserver=127.0.0.1 ldapport=\(settings.ldapPort) ldapprefix=\"cn=\" ldapsuffix=\",ou=\(settings.resourceId)\"")
+        }
+        rules.append("host all +rds_iam \(network) reject")
+        if settings.kerberos {
+            rules.append("host all +rds_ad \(network) gss include_realm=1")
+        }
+        rules.append("host all +rds_ad \(network) reject")
+        rules.append("host all \(PostgresTemplate.administrator) \(network) reject")
+        rules.append("\(settings.forceSSL ? "hostssl" : "host") all all \(network) scram-sha-256")
+        if settings.forceSSL { rules.append("host all all \(network) reject") }
+        return rules.joined(separator: "\n") + "\n"
+    }
+
+    public func installTLS(certificatePEM: String, keyPEM: String) throws {
+        try write(certificatePEM, to: certificateFile)
+        try write(keyPEM, to: keyFile)
+    }
+
+    /// The keytab the server accepts Kerberos tickets with (written by kadmin as root).
+    public func adoptKeytab() throws {
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keytab.path)
+        try user.own(keytab)
+    }
+
+    private func write(_ text: String, to file: URL) throws {
+        try CertificateAuthority.writePrivate(text, to: file)
+        try user.own(file)
+    }
+
+    /// The server as a supervised child, run as the engine user; fast shutdown on stop.
+    public func spec(name: String) -> ChildSpec {
+        let installation = self.installation, socket = socketDirectory
+        let port = (try? String(contentsOf: dataDirectory.appendingPathComponent("kerbside.conf"), encoding: .utf8))
+            .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("port = ") } }
+            .flatMap { Int($0.dropFirst("port = ".count)) } ?? 5432
+        return ChildSpec(
+            name: name, executable: installation.tool("postgres"), arguments: ["-D", dataDirectory.path],
+            environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"], workingDirectory: folder.path, logFile: logFile.path,
+            user: user.isKerbsideItself ? nil : (uid: user.uid, gid: user.gid), readinessTimeout: .seconds(30),
+            stopSignal: SIGINT, stopGrace: .seconds(10),
+            isReady: {
+                let probe = try? await Command(installation.tool("pg_isready"), ["-h", socket.path, "-p", String(port), "-q"],
+                                               environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(5)).run()
+                return probe?.succeeded ?? false
+            })
+    }
+
+    /// Runs SQL as `rdsadmin` over the instance's private socket. SQL goes in on standard input.
+    @discardableResult
+    public func sql(_ script: String, port: Int) async throws -> String {
+        let result = try await Command(installation.tool("psql"),
+            ["-h", socketDirectory.path, "-p", String(port), "-U", PostgresTemplate.administrator, "-d", "postgres",
+             "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"],
+            environment: ["PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"], timeout: .seconds(60)).run(input: script)
+        guard result.succeeded else { throw EngineError(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return result.standardOutput
+    }
+
+    public func destroy() throws {
+        if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SQL text helpers: identifiers in double quotes, literals in single quotes.
+public enum SQLText {
+    public static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    public static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+}
