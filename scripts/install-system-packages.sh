@@ -8,8 +8,9 @@ set -euo pipefail
 
 profile=${1:-run}
 
-# Build: SQLite headers for GRDB. Runtime: MIT Kerberos (one KDC per directory). Database engines join with RDS.
-run_packages=(libsqlite3-dev pkg-config krb5-kdc krb5-admin-server krb5-user)
+# Build: SQLite headers for GRDB. Runtime: MIT Kerberos (one KDC per directory) and PostgreSQL
+# (one server per DB instance, run as the `postgres` user the package creates; psql is its client).
+run_packages=(libsqlite3-dev pkg-config krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client)
 test_packages=(python3-pip)
 bench_packages=(wrk)
 

@@ -12,6 +12,7 @@ struct ControlRoutes: Sendable {
     let store: Store
     let services: ServiceRegistry
     let realms: RealmHost
+    let engines: EngineHost
     let supervisor: Supervisor
     let version: String
 
@@ -31,12 +32,29 @@ struct ControlRoutes: Sendable {
         let kdc: ChildStatus?
     }
 
+    struct EngineHealth: Encodable {
+        let dbInstanceIdentifier: String
+        let accountId: String
+        let region: String
+        let dbiResourceId: String
+        let engine: String
+        let status: String
+        let statusReason: String?
+        let endpoint: String
+        let address: String
+        let port: Int
+        let domainStatus: String?
+        let domainStatusReason: String?
+        let server: ChildStatus?
+    }
+
     struct Health: Encodable {
         let status: String
         let version: String
         let services: [String]
         let krb5Config: String
         let realms: [RealmHealth]
+        let engines: [EngineHealth]
     }
 
     func respond(method: String, path: String) async -> Reply {
@@ -49,10 +67,19 @@ struct ControlRoutes: Sendable {
                             stage: directory.stage, kdcAddresses: directory.dnsIpAddrs, kdcPort: directory.kdcPort,
                             kdc: children["kdc \(directory.realm)"])
             }
+            let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
+            let engineHealth = instances.map { instance in
+                EngineHealth(dbInstanceIdentifier: instance.identifier, accountId: instance.accountId, region: instance.region,
+                             dbiResourceId: instance.resourceId, engine: instance.engine, status: instance.status,
+                             statusReason: instance.statusReason, endpoint: instance.endpointHost, address: instance.address,
+                             port: instance.port, domainStatus: instance.domainStatus, domainStatusReason: instance.domainStatusReason,
+                             server: children[engines.childName(instance)])
+            }
             return json(200, Health(status: "ready", version: version, services: services.signingNames,
-                                    krb5Config: realms.clientConfigurationFile.path, realms: realmHealth))
+                                    krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth))
         case ("POST", "/_kerbside/reset"):
             do {
+                await engines.removeAll()
                 await realms.removeAll()
                 try await store.reset()
                 try await realms.writeClientConfiguration()
@@ -67,6 +94,18 @@ struct ControlRoutes: Sendable {
                 return Reply(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text))
             } catch {
                 return json(500, ["error": "krb5.conf is not available: \(error)"])
+            }
+        case ("GET", "/_kerbside/hosts"):
+            // hosts-file lines, so clients that cannot set libpq's `hostaddr` resolve endpoints.
+            let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
+            let lines = instances.map { "\($0.address) \($0.endpointHost)\n" }.joined()
+            return Reply(status: 200, contentType: "text/plain; charset=utf-8", body: Array(lines.utf8))
+        case ("GET", "/_kerbside/ca.pem"):
+            do {
+                let pem = try await engines.certificateAuthority().certificatePEM
+                return Reply(status: 200, contentType: "application/x-pem-file", body: Array(pem.utf8))
+            } catch {
+                return json(500, ["error": "the CA is not available: \(error)"])
             }
         case ("GET", "/_kerbside/operations"):
             return json(200, services.implementedOperations)

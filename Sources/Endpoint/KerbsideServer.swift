@@ -41,14 +41,17 @@ public struct KerbsideServer {
         let catalog = try ModelCatalog.bundled()
         let supervisor = Supervisor(logger: logger)
         let realms = RealmHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, logger: logger)
-        let services = ServiceRegistry(store: store, realms: realms)
+        let engines = EngineHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, realms: realms, logger: logger)
+        await engines.markRestarting()
+        let services = ServiceRegistry(store: store, realms: realms, engines: engines)
         let pipeline = RequestPipeline(
             catalog: catalog, services: services,
             authenticator: Authenticator(store: store, strictCredentials: options.strictCredentials),
             logger: logger)
         let endpoint = HTTPEndpoint(
             pipeline: pipeline,
-            control: ControlRoutes(store: store, services: services, realms: realms, supervisor: supervisor, version: Self.version))
+            control: ControlRoutes(store: store, services: services, realms: realms, engines: engines, supervisor: supervisor,
+                                   version: Self.version))
         let logger = self.logger
         let options = self.options
         let app = Application(
@@ -62,7 +65,7 @@ public struct KerbsideServer {
             logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, logger: logger))],
+                services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, engines: engines, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -4,15 +4,17 @@ import ServiceLifecycle
 import Services
 
 /// The child processes as one long-running part of the service group: on start it brings back
-/// every realm the store knows (after a crash or `kill -9`, orphans are stopped first); on
+/// every realm and then every DB instance the store knows (after a crash or `kill -9`, orphans are stopped first); on
 /// graceful shutdown it stops every child it started.
 struct RuntimeService: Service {
     let supervisor: Supervisor
     let realms: RealmHost
+    let engines: EngineHost
     let logger: Logger
 
     func run() async throws {
         await realms.restoreAll()
+        await engines.restoreAll()
         try? await gracefulShutdown()
         logger.info("stopping child processes")
         await supervisor.stopAll()

@@ -58,7 +58,9 @@ public struct PostgresInstance: Sendable {
     /// Makes the folder and copies `source` (the template, or a snapshot's data) into it.
     public func create(from source: URL) async throws {
         let files = FileManager.default
-        try files.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // The engine user passes through the parent (0711) but lists nothing in it.
+        try files.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        try files.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try user.own(folder)
         let copy = try await Command("/bin/cp", ["-a", source.path, dataDirectory.path], environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(120)).run()
         guard copy.succeeded else { throw EngineError("could not copy \(source.path): \(copy.standardError)") }
@@ -138,12 +140,9 @@ public struct PostgresInstance: Sendable {
         try user.own(file)
     }
 
-    /// The server as a supervised child, run as the engine user; fast shutdown on stop.
-    public func spec(name: String) -> ChildSpec {
+    /// The server as a supervised child, run as the engine user; fast shutdown (SIGINT) on stop.
+    public func spec(name: String, port: Int) -> ChildSpec {
         let installation = self.installation, socket = socketDirectory
-        let port = (try? String(contentsOf: dataDirectory.appendingPathComponent("kerbside.conf"), encoding: .utf8))
-            .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("port = ") } }
-            .flatMap { Int($0.dropFirst("port = ".count)) } ?? 5432
         return ChildSpec(
             name: name, executable: installation.tool("postgres"), arguments: ["-D", dataDirectory.path],
             environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"], workingDirectory: folder.path, logFile: logFile.path,

@@ -84,12 +84,15 @@ public struct Realm: Sendable {
     /// Runs the commands in one `kadmin.local`, in order. kadmin reports failures only on
     /// standard error (it always exits 0), so any `command: … while …` line is an error. Its
     /// standard output echoes the commands, passwords included, and is dropped here.
-    public func kadmin(_ commands: [KadminCommand]) async throws {
+    /// Failures whose text contains one of `tolerating` (say, "does not exist" for a delete that
+    /// may find nothing) are not errors.
+    public func kadmin(_ commands: [KadminCommand], tolerating: [String] = []) async throws {
         guard !commands.isEmpty else { return }
         let script = commands.map(\.text).joined(separator: "\n") + "\n"
         let result = try await Command(Tools.kadminLocal, ["-r", name], environment: environment).run(input: script)
         let failures = result.standardError.split(separator: "\n").filter { line in
             line.contains(" while ") && line.first?.isLetter == true && line.contains(": ")
+                && !tolerating.contains { line.contains($0) }
         }
         if let failure = failures.first {
             throw KerberosError(String(failure))

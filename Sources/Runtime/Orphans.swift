@@ -19,15 +19,16 @@ enum ProcessState {
 /// checking the process really is that child: its program, and a marker (a path inside the data
 /// directory) in its command line or environment. Nothing else is ever signalled.
 public enum Orphans {
-    /// Stops the process named in `pidFile` if it is the expected leftover. Bounded: SIGTERM,
-    /// up to `grace` to exit, then SIGKILL.
+    /// Stops the process named in `pidFile` if it is the expected leftover. Bounded: `signal`
+    /// (SIGTERM unless the program stops faster on another), up to `grace` to exit, then SIGKILL.
     @discardableResult
-    public static func stop(pidFile: URL, program: String, marker: String, grace: Duration = .seconds(5)) async -> Bool {
+    public static func stop(pidFile: URL, program: String, marker: String, signal: Int32 = SIGTERM,
+                            grace: Duration = .seconds(5)) async -> Bool {
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
               let pid = Int32(text.split(whereSeparator: \.isNewline).first?.trimmingCharacters(in: .whitespaces) ?? ""),
               pid > 1, isExpected(pid, program: program, marker: marker)
         else { return false }
-        kill(pid, SIGTERM)
+        kill(pid, signal)
         let deadline = ContinuousClock.now + grace
         while ContinuousClock.now < deadline, isAlive(pid) {
             try? await Task.sleep(for: .milliseconds(20))

@@ -76,7 +76,8 @@ public actor Supervisor {
             let outcome = await Self.runOnce(spec) { pid in
                 await self.update(spec.name) { $0.state = .starting; $0.pid = pid }
                 let deadline = ContinuousClock.now + spec.readinessTimeout
-                while ContinuousClock.now < deadline, !Task.isCancelled {
+                // A child that exits while starting is not waited for until the deadline.
+                while ContinuousClock.now < deadline, !Task.isCancelled, ProcessState.isRunning(pid) {
                     if await spec.isReady() {
                         if let status = await self.update(spec.name, { $0.state = .running; $0.lastError = nil }) {
                             announcement.send(status)
@@ -92,7 +93,7 @@ public actor Supervisor {
             let problem: String
             switch outcome {
             case .launchFailed(let error): problem = "could not start: \(error)"
-            case .notReady: problem = "did not become ready within \(spec.readinessTimeout); see \(spec.logFile)"
+            case .notReady: problem = "exited or did not become ready within \(spec.readinessTimeout); see \(spec.logFile)"
             case .exited(let status): problem = "exited unexpectedly (\(status)); see \(spec.logFile)"
             }
             let now = ContinuousClock.now

@@ -20,6 +20,9 @@ enum Schema {
         migrator.registerMigration("directory-service") { db in
             try createDirectoryTables(db)
         }
+        migrator.registerMigration("rds") { db in
+            try createRDSTables(db)
+        }
         return migrator
     }
 
@@ -358,5 +361,80 @@ enum Schema {
             t.primaryKey(["directoryId", "clientToken"])
         }
         try deleteTagsWithResource(table: DSDirectory.databaseTableName, idColumn: "directoryId", db)
+    }
+
+    private static func createRDSTables(_ db: Database) throws {
+        try db.create(table: RDSInstance.databaseTableName) { t in
+            t.primaryKey("resourceId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("identifier", .text).notNull()
+            t.column("engine", .text).notNull()
+            t.column("engineVersion", .text).notNull()
+            t.column("instanceClass", .text).notNull()
+            t.column("allocatedStorage", .integer).notNull()
+            t.column("storageType", .text).notNull()
+            t.column("masterUsername", .text).notNull()
+            t.column("dbName", .text)
+            t.column("status", .text).notNull()
+            t.column("statusReason", .text)
+            t.column("endpointHost", .text).notNull()
+            t.column("address", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("availabilityZone", .text).notNull()
+            t.column("vpcId", .text).notNull()
+            t.column("subnetGroupName", .text)
+            t.column("vpcSecurityGroupIds", .jsonText).notNull()
+            t.column("parameterGroupName", .text).notNull()
+            t.column("iamAuthentication", .boolean).notNull()
+            t.column("pendingIAMAuthentication", .boolean)
+            t.column("domain", .text).indexed()
+            t.column("domainRoleName", .text)
+            t.column("domainStatus", .text)
+            t.column("domainFQDN", .text)
+            t.column("domainStatusReason", .text)
+            t.column("pendingDomain", .text)
+            t.column("pendingDomainRoleName", .text)
+            t.column("backupRetentionPeriod", .integer).notNull()
+            t.column("preferredBackupWindow", .text).notNull()
+            t.column("preferredMaintenanceWindow", .text).notNull()
+            t.column("multiAZ", .boolean).notNull()
+            t.column("publiclyAccessible", .boolean).notNull()
+            t.column("storageEncrypted", .boolean).notNull()
+            t.column("deletionProtection", .boolean).notNull()
+            t.column("copyTagsToSnapshot", .boolean).notNull()
+            t.column("autoMinorVersionUpgrade", .boolean).notNull()
+            t.column("createTime", .datetime).notNull()
+            t.uniqueKey(["accountId", "region", "identifier"])
+        }
+        try db.create(table: RDSSubnetGroup.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("description", .text).notNull()
+            t.column("vpcId", .text).notNull()
+            t.column("subnetIds", .jsonText).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.primaryKey(["accountId", "region", "name"])
+        }
+        try db.create(table: RDSParameterGroup.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("family", .text).notNull()
+            t.column("description", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.primaryKey(["accountId", "region", "name"])
+        }
+        try db.create(table: RDSParameter.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("groupName", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("value", .text).notNull()
+            t.column("applyMethod", .text).notNull()
+            t.primaryKey(["accountId", "region", "groupName", "name"])
+        }
+        try deleteTagsWithResource(table: RDSInstance.databaseTableName, idColumn: "resourceId", db)
     }
 }

@@ -10,11 +10,12 @@ public final class Store: Sendable {
 
     private let database: any DatabaseWriter
 
-    /// Opens (creating if needed) the store in `directory`, which is created 0700; the database
-    /// file is 0600 because it holds secret access keys.
+    /// Opens (creating if needed) the store in `directory`, which is created 0711: database servers
+    /// run as another user and must pass through it to their own folders, but nobody else can
+    /// list it. The database file is 0600 because it holds secret access keys.
     public init(directory: URL) throws {
         let fileManager = FileManager.default
-        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         let path = directory.appendingPathComponent(Self.fileName).path
         if !fileManager.fileExists(atPath: path) {
             guard fileManager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {

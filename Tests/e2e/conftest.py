@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import AwsCli, Clients, Kerbside
+from harness import AwsCli, Clients, Kerbside, engine_reachable_dir
 
 E2E_DIR = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")
-def kerbside(tmp_path_factory):
-    base = tmp_path_factory.mktemp("kerbside")
+def kerbside():
+    base = engine_reachable_dir("kerbside-e2e-")
     server = Kerbside(base / "data")
     try:
         server.start()
@@ -33,6 +33,7 @@ def kerbside(tmp_path_factory):
     pid = server.pid
     code = server.stop()
     assert code == 0, f"kerbside (pid {pid}) exited {code} on SIGTERM\n--- server log ---\n{server.log_text()}"
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +74,13 @@ def aws(endpoint, tmp_path_factory) -> AwsCli:
 
 
 @pytest.fixture
-def start_kerbside(tmp_path):
+def start_kerbside():
     """Starts extra servers for one test; each is stopped (SIGTERM, exit 0 checked) afterwards."""
     started: list[Kerbside] = []
+    base = engine_reachable_dir("kerbside-extra-")
 
     def start(data_dir: Path | None = None, *, strict_credentials: bool = False) -> Kerbside:
-        server = Kerbside(data_dir or tmp_path / f"data{len(started)}", strict_credentials=strict_credentials)
+        server = Kerbside(data_dir or base / f"data{len(started)}", strict_credentials=strict_credentials)
         started.append(server)
         return server.start()
 
@@ -91,6 +93,7 @@ def start_kerbside(tmp_path):
         code = server.stop()
         if code != 0:
             failures.append(f"kerbside (pid {pid}) exited {code}\n{server.log_text()}")
+    shutil.rmtree(base, ignore_errors=True)
     assert not failures, "\n".join(failures)
 
 

@@ -300,7 +300,9 @@ class AwsCli:
         return env
 
     def __call__(self, *args: str, credentials: Credentials = ROOT, timeout: float = 60) -> CliResult:
-        command = ["aws", *args, "--output", "json"]
+        # AWS CLI v1 pins RDS in us-east-1 to https://rds.amazonaws.com over AWS_ENDPOINT_URL (its
+        # overridesslcommonname customization); only --endpoint-url wins, so pass it as users must.
+        command = ["aws", "--endpoint-url", self.endpoint, *args, "--output", "json"]
         done = subprocess.run(command, env=self.environment(credentials), cwd=self.workdir, capture_output=True,
                               text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         return CliResult(done.returncode, done.stdout, done.stderr)
@@ -308,3 +310,11 @@ class AwsCli:
 
 def temp_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def engine_reachable_dir(prefix: str) -> Path:
+    """A fresh folder database servers can pass through: Kerbside runs them as `postgres` when
+    it runs as root, and pytest's own temporary folders are closed to other users (0700)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    folder.chmod(0o711)
+    return folder

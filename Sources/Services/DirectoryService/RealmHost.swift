@@ -103,20 +103,28 @@ public actor RealmHost {
         return try await probe.value
     }
 
-    public func kadmin(_ directory: DSDirectory, _ commands: [KadminCommand]) async throws {
-        try await realm(of: directory).kadmin(commands)
+    public func kadmin(_ directory: DSDirectory, _ commands: [KadminCommand], tolerating: [String] = []) async throws {
+        try await realm(of: directory).kadmin(commands, tolerating: tolerating)
     }
 
-    /// Rewrites krb5.conf from the directories in the store.
+    /// Rewrites krb5.conf from the directories in the store, with every DB endpoint joined to a
+    /// directory mapped to its realm (clients need it: endpoint names are not under the domain).
     public func writeClientConfiguration() async throws {
-        let directories = try await store.read { db in
-            try DSDirectory.order(Column("launchTime")).fetchAll(db).filter { $0.hostsRealm && $0.stage != "Deleting" && $0.stage != "Failed" }
+        let (directories, members) = try await store.read { db in
+            let directories = try DSDirectory.order(Column("launchTime")).fetchAll(db)
+            let members = try RDSInstance.filter(Column("domainStatus") == "kerberos-enabled").order(Column("createTime")).fetchAll(db)
+            return (directories, members)
         }
         var seen = Set<String>()
-        let hosted = directories.filter { seen.insert($0.realm).inserted }
+        let hosted = directories.filter { $0.hostsRealm && $0.stage != "Deleting" && $0.stage != "Failed" && seen.insert($0.realm).inserted }
+        let realmOfDirectory = Dictionary(directories.map { ($0.directoryId, $0.realm) }, uniquingKeysWith: { first, _ in first })
+        let endpoints = members.compactMap { instance in
+            instance.domain.flatMap { realmOfDirectory[$0] }.map { (host: instance.endpointHost, realm: $0) }
+        }
         let configuration = ClientConfiguration(
             realms: hosted.map { .init(name: $0.realm, addresses: $0.dnsIpAddrs, port: $0.kdcPort) },
-            domainRealm: hosted.flatMap { [(host: "." + $0.name.lowercased(), realm: $0.realm), (host: $0.name.lowercased(), realm: $0.realm)] })
+            domainRealm: hosted.flatMap { [(host: "." + $0.name.lowercased(), realm: $0.realm), (host: $0.name.lowercased(), realm: $0.realm)] }
+                + endpoints)
         try Data(configuration.render().utf8).write(to: clientConfigurationFile, options: .atomic)
     }
 

@@ -1,0 +1,291 @@
+import Engines
+import Foundation
+import GRDB
+import Kerberos
+import Logging
+import Runtime
+import State
+
+/// Runs the PostgreSQL servers behind DB instances: makes each from the template, keeps it
+/// running under the supervisor, applies settings, joins it to its directory's realm, and
+/// reports what it observes (a server accepting logins, one that could not start) back into the
+/// instance's status.
+public actor EngineHost {
+    private let dataDirectory: URL
+    private let store: Store
+    private let supervisor: Supervisor
+    private let realms: RealmHost
+    private let logger: Logger
+    private var templateBuild: Task<URL, any Error>?
+    private var authority: CertificateAuthority?
+    /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
+    private var tokenResponderPort = 0
+
+    public init(dataDirectory: URL, store: Store, supervisor: Supervisor, realms: RealmHost, logger: Logger) {
+        self.dataDirectory = dataDirectory
+        self.store = store
+        self.supervisor = supervisor
+        self.realms = realms
+        self.logger = logger
+    }
+
+    private nonisolated var enginesFolder: URL { dataDirectory.appendingPathComponent("engines") }
+    /// Templates are a cache, not state: they survive `reset`.
+    private nonisolated var templatesFolder: URL { dataDirectory.appendingPathComponent("templates") }
+    public nonisolated var certificateAuthorityFolder: URL { dataDirectory.appendingPathComponent("ca") }
+
+    nonisolated func server(of instance: RDSInstance) throws -> PostgresInstance {
+        guard let installation = PostgresInstallation.installed() else {
+            throw EngineError("PostgreSQL is not installed (expected /usr/lib/postgresql/<major>/bin); `make run` installs it")
+        }
+        return PostgresInstance(folder: enginesFolder.appendingPathComponent(instance.resourceId), installation: installation,
+                                user: try EngineUser.forDatabases())
+    }
+
+    public nonisolated func childName(_ instance: RDSInstance) -> String { "postgres-\(instance.resourceId)" }
+
+    public func useTokenResponder(port: Int) { tokenResponderPort = port }
+
+    public func certificateAuthority() throws -> CertificateAuthority {
+        if let authority { return authority }
+        let made = try CertificateAuthority(folder: certificateAuthorityFolder)
+        authority = made
+        return made
+    }
+
+    /// A fresh loopback address for a new instance, and `port` on it when it can be bound.
+    public nonisolated func placement(port: Int, avoiding taken: Set<String>) -> (address: String, port: Int)? {
+        for _ in 0..<200 {
+            let address = "127.\(Int.random(in: 1...254)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+            guard !taken.contains(address) else { continue }
+            if Loopback.isFree(address, port: port) { return (address, port) }
+            if let free = Loopback.freePort(on: [address]) { return (address, free) }
+        }
+        return nil
+    }
+
+    // MARK: - Lifecycle
+
+    /// Makes the server for a new instance (from the template, or from `source` data), starts it
+    /// and creates the master user. Answers false, with the instance recorded `failed`, when
+    /// that does not work; the caller marks it `available` once the rest (a domain join) is done.
+    public func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil) async -> Bool {
+        do {
+            let server = try server(of: instance)
+            try checkReachable(server)
+            let data: URL
+            if let source { data = source } else { data = try await template(for: server.installation, user: server.user) }
+            try await server.create(from: data)
+            try await prepare(instance, server)
+            guard try await run(instance, server) else { return false }
+            var sql = ""
+            if source == nil {
+                let master = SQLText.identifier(instance.masterUsername)
+                // As on RDS the master user owns the `postgres` database (and so its public schema).
+                sql += "CREATE ROLE \(master) LOGIN CREATEROLE CREATEDB IN ROLE rds_superuser;\n"
+                sql += "ALTER DATABASE postgres OWNER TO \(master);\n"
+                if let dbName = instance.dbName {
+                    sql += "CREATE DATABASE \(SQLText.identifier(dbName)) OWNER \(master);\n"
+                }
+            }
+            if let masterPassword {
+                sql += "ALTER ROLE \(SQLText.identifier(instance.masterUsername)) PASSWORD \(SQLText.literal(SCRAM.verifier(for: masterPassword)));\n"
+            }
+            if !sql.isEmpty { try await server.sql(sql, port: instance.port) }
+            return true
+        } catch {
+            await fail(instance, reason: "\(error)")
+            return false
+        }
+    }
+
+    public func markAvailable(_ resourceId: String) async {
+        try? await record(resourceId) { current in
+            current.status = "available"
+            current.statusReason = nil
+        }
+    }
+
+    /// Starts a stopped (or restored-after-restart) instance's server with its current settings
+    /// and records it `available`.
+    public func start(_ stale: RDSInstance) async {
+        let instance = await fresh(stale)
+        do {
+            let server = try server(of: instance)
+            try await prepare(instance, server)
+            guard try await run(instance, server) else { return }
+            await markAvailable(instance.resourceId)
+        } catch {
+            await fail(instance, reason: "\(error)")
+        }
+    }
+
+    public func stop(_ instance: RDSInstance) async {
+        await supervisor.stop(childName(instance))
+    }
+
+    /// Stops the server and removes its folder (data, keytab, TLS files).
+    public func destroy(_ instance: RDSInstance) async {
+        await stop(instance)
+        try? server(of: instance).destroy()
+    }
+
+    /// Writes the server's settings, TLS files and keytab, as the record now says.
+    private func prepare(_ instance: RDSInstance, _ server: PostgresInstance) async throws {
+        let kerberos = instance.domainStatus == "kerberos-enabled"
+        try server.configure(PostgresSettings(
+            address: instance.address, port: instance.port, iamAuthentication: instance.iamAuthentication,
+            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos))
+        let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
+                                                               addresses: [instance.address, "127.0.0.1"])
+        try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
+        if !kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
+            try FileManager.default.removeItem(at: server.keytab)
+        }
+    }
+
+    /// Starts the server under the supervisor; records `failed` (and answers false) if it does not serve.
+    private func run(_ instance: RDSInstance, _ server: PostgresInstance) async throws -> Bool {
+        await Orphans.stop(pidFile: server.pidFile, program: "postgres", marker: server.dataDirectory.path, signal: SIGINT)
+        let status = await supervisor.start(server.spec(name: childName(instance), port: instance.port))
+        guard status.state == .running else {
+            await fail(instance, reason: "the PostgreSQL server did not start: \(status.lastError ?? "unknown"); see \(server.logFile.path)")
+            return false
+        }
+        return true
+    }
+
+    /// Applies changed settings to a running server: rewrites them and reloads (no restart).
+    public func reconfigure(_ stale: RDSInstance) async throws {
+        let instance = await fresh(stale)
+        let server = try server(of: instance)
+        try await prepare(instance, server)
+        guard await supervisor.status(childName(instance))?.state == .running else { return }
+        try await server.sql("SELECT pg_reload_conf();", port: instance.port)
+    }
+
+    /// Restarts the server (a reboot); pending changes were applied to the record before.
+    public func reboot(_ instance: RDSInstance) async {
+        await stop(instance)
+        await start(instance)
+    }
+
+    public func setMasterPassword(_ instance: RDSInstance, _ password: String) async throws {
+        try await server(of: instance).sql(
+            "ALTER ROLE \(SQLText.identifier(instance.masterUsername)) PASSWORD \(SQLText.literal(SCRAM.verifier(for: password)));",
+            port: instance.port)
+    }
+
+    /// Runs SQL as Kerbside's administrator (for snapshots' consistency points and tests of state).
+    public func sql(_ instance: RDSInstance, _ script: String) async throws -> String {
+        try await server(of: instance).sql(script, port: instance.port)
+    }
+
+    // MARK: - Kerberos
+
+    /// Puts `postgres/<endpoint>@REALM` (and the AD-domain form of the endpoint) in the
+    /// instance's keytab, using the realm of `directory` (the hosting directory).
+    public func joinRealm(_ instance: RDSInstance, directory: DSDirectory) async throws {
+        let server = try server(of: instance)
+        let realm = realms.realm(of: directory)
+        let principals = servicePrincipals(instance, directory: directory).map { realm.principal($0) }
+        try? FileManager.default.removeItem(at: server.keytab)
+        var commands: [KadminCommand] = principals.map { .deletePrincipal($0) }
+        commands += principals.map { .addPrincipal($0, password: nil, ticketsAllowed: true) }
+        commands.append(.exportKeytab(principals, keytab: server.keytab.path, keepKeys: false))
+        try await realms.kadmin(directory, commands, tolerating: ["does not exist"])
+        try server.adoptKeytab()
+    }
+
+    /// Removes the instance's service principals from the realm.
+    public func leaveRealm(_ instance: RDSInstance, directory: DSDirectory) async {
+        let realm = realms.realm(of: directory)
+        let commands = servicePrincipals(instance, directory: directory).map { KadminCommand.deletePrincipal(realm.principal($0)) }
+        try? await realms.kadmin(directory, commands, tolerating: ["does not exist"])
+    }
+
+    nonisolated func servicePrincipals(_ instance: RDSInstance, directory: DSDirectory) -> [String] {
+        let short = instance.endpointHost.replacingOccurrences(of: ".rds.amazonaws.com", with: "")
+        return ["postgres/\(instance.endpointHost)", "postgres/\(short).\(directory.name.lowercased())"]
+    }
+
+    // MARK: - Whole-host
+
+    /// Before Kerbside serves requests: instances whose servers are about to be brought back
+    /// show `rebooting` until they are, so nobody mistakes a stale `available` for a server.
+    public func markRestarting() async {
+        try? await store.write { db in
+            for var instance in try RDSInstance.fetchAll(db) where instance.shouldRun {
+                // A creation cut off by a stop of Kerbside cannot be finished: its master password is gone.
+                instance.statusReason = instance.status == "creating" ? "Kerbside stopped while the instance was being created." : nil
+                instance.status = instance.status == "creating" ? "failed" : "rebooting"
+                try instance.update(db)
+            }
+        }
+    }
+
+    /// At start-up: every instance that should run gets its server back (orphans of a killed
+    /// Kerbside are stopped first, by their pid files).
+    public func restoreAll() async {
+        do {
+            let instances = try await store.read { db in try RDSInstance.fetchAll(db) }
+            for instance in instances where instance.shouldRun {
+                await start(instance)
+            }
+        } catch {
+            logger.error("could not restore DB instances: \(error)")
+        }
+    }
+
+    /// For `POST /_kerbside/reset` (before the store is wiped): stops every server and removes
+    /// every instance's files.
+    public func removeAll() async {
+        let instances = (try? await store.read { db in try RDSInstance.fetchAll(db) }) ?? []
+        for instance in instances { await stop(instance) }
+        try? FileManager.default.removeItem(at: enginesFolder)
+    }
+
+    public func isRunning(_ instance: RDSInstance) async -> Bool {
+        await supervisor.status(childName(instance))?.state == .running
+    }
+
+    // MARK: - Helpers
+
+    private func template(for installation: PostgresInstallation, user: EngineUser) async throws -> URL {
+        if let templateBuild, let url = try? await templateBuild.value { return url }
+        let folder = templatesFolder
+        let build = Task { try await PostgresTemplate.ensure(in: folder, installation: installation, user: user) }
+        templateBuild = build
+        return try await build.value
+    }
+
+    /// The engine user must pass through every folder above the instance's.
+    private func checkReachable(_ server: PostgresInstance) throws {
+        let blocked = server.user.blockedAncestors(of: server.folder)
+        guard blocked.isEmpty else {
+            throw EngineError("the database server runs as `\(server.user.name)`, which cannot pass through \(blocked.joined(separator: ", ")); choose a data directory it can reach (for example under /var/lib or /tmp) or allow it with chmod o+x")
+        }
+    }
+
+    /// The instance as the store has it now (changes may have landed since `instance` was read).
+    private func fresh(_ instance: RDSInstance) async -> RDSInstance {
+        (try? await store.read { db in try RDSInstance.fetchOne(db, key: instance.resourceId) }) ?? instance
+    }
+
+    private func fail(_ instance: RDSInstance, reason: String) async {
+        logger.error("DB instance \(instance.identifier) failed: \(reason)")
+        await supervisor.stop(childName(instance))
+        try? await record(instance.resourceId) { current in
+            current.status = "failed"
+            current.statusReason = reason
+        }
+    }
+
+    private func record(_ resourceId: String, _ change: @Sendable @escaping (inout RDSInstance) -> Void) async throws {
+        try await store.write { db in
+            guard var current = try RDSInstance.fetchOne(db, key: resourceId), current.status != "deleting" else { return }
+            change(&current)
+            try current.update(db)
+        }
+    }
+}

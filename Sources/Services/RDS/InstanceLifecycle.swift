@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Logging
+import State
+
+/// The work that follows an accepted request, after the API has answered: bringing a server up,
+/// joining or leaving a directory's realm, tearing an instance down. Each step records what it
+/// observed in the instance (status, membership status and reason).
+struct InstanceLifecycle {
+    let store: Store
+    let engines: EngineHost
+    let realms: RealmHost
+    let logger: Logger
+
+    func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil) async {
+        guard await engines.provision(instance, masterPassword: masterPassword, from: source) else { return }
+        if instance.domain != nil { await applyDomain(instance.resourceId) }
+        await engines.markAvailable(instance.resourceId)
+    }
+
+    /// Joins the instance to the directory its record names: checks the network, puts the
+    /// service principals in its keytab, maps its endpoint to the realm in krb5.conf, and turns
+    /// on its Kerberos login rule. Records `kerberos-enabled` or `enable-kerberos-failed`.
+    func applyDomain(_ resourceId: String) async {
+        do {
+            let found = try await store.read { db -> (RDSInstance, DSDirectory, String?)? in
+                guard let instance = try RDSInstance.fetchOne(db, key: resourceId), let domain = instance.domain,
+                      let directory = try DSDirectory.withId(domain).fetchOne(db) else { return nil }
+                let hosting = try directory.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } ?? directory
+                var problem = try DomainJoin.networkProblem(instance, directory: hosting, db)
+                if hosting.stage != "Active" {
+                    problem = "The directory \(domain) is not available: its stage is \(hosting.stage)."
+                }
+                return (instance, hosting, problem)
+            }
+            guard let (instance, hosting, problem) = found else { return }
+            if let problem {
+                logger.warning("DB instance \(instance.identifier) could not join its directory: \(problem)")
+                await recordDomain(resourceId, status: "enable-kerberos-failed", reason: problem)
+                return
+            }
+            try await engines.joinRealm(instance, directory: hosting)
+            await recordDomain(resourceId, status: "kerberos-enabled", reason: nil)
+        } catch {
+            logger.error("DB instance \(resourceId) could not join its directory: \(error)")
+            await recordDomain(resourceId, status: "enable-kerberos-failed", reason: "\(error)")
+        }
+        await refresh(resourceId)
+    }
+
+    /// Takes the instance out of its directory: removes its principals and keytab and its
+    /// Kerberos login rule; the membership disappears.
+    func leaveDomain(_ resourceId: String) async {
+        guard let (instance, hosting) = try? await store.read({ db -> (RDSInstance, DSDirectory?)? in
+            guard let instance = try RDSInstance.fetchOne(db, key: resourceId) else { return nil }
+            let directory = try instance.domain.flatMap { try DSDirectory.withId($0).fetchOne(db) }
+            let hosting = try directory?.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } ?? directory
+            return (instance, hosting)
+        }) else { return }
+        if let hosting { await engines.leaveRealm(instance, directory: hosting) }
+        try? await store.write { db in
+            guard var current = try RDSInstance.fetchOne(db, key: resourceId) else { return }
+            current.domain = nil
+            current.domainRoleName = nil
+            current.domainStatus = nil
+            current.domainFQDN = nil
+            current.domainStatusReason = nil
+            try current.update(db)
+        }
+        await refresh(resourceId)
+    }
+
+    /// Stops the server, leaves the realm, removes files and the record.
+    func delete(_ instance: RDSInstance) async {
+        if instance.domain != nil { await leaveDomain(instance.resourceId) }
+        await engines.destroy(instance)
+        try? await store.write { db in
+            _ = try RDSInstance.deleteOne(db, key: instance.resourceId)
+        }
+        try? await realms.writeClientConfiguration()
+    }
+
+    /// Brings krb5.conf and the server's login rules in line with the record.
+    private func refresh(_ resourceId: String) async {
+        try? await realms.writeClientConfiguration()
+        if let instance = try? await store.read({ db in try RDSInstance.fetchOne(db, key: resourceId) }) {
+            try? await engines.reconfigure(instance)
+        }
+    }
+
+    private func recordDomain(_ resourceId: String, status: String, reason: String?) async {
+        try? await store.write { db in
+            guard var current = try RDSInstance.fetchOne(db, key: resourceId) else { return }
+            current.domainStatus = status
+            current.domainStatusReason = reason
+            try current.update(db)
+        }
+    }
+}

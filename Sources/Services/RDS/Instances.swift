@@ -1,0 +1,382 @@
+import AWSWire
+import Crypto
+import Foundation
+import GRDB
+import State
+
+struct CreateDBInstanceRequest: Decodable, Sendable {
+    var dbName: String?
+    var dbInstanceIdentifier: String
+    var allocatedStorage: Int?
+    var dbInstanceClass: String
+    var engine: String
+    var masterUsername: String?
+    var masterUserPassword: String?
+    var vpcSecurityGroupIds: [String]?
+    var availabilityZone: String?
+    var dbSubnetGroupName: String?
+    var preferredMaintenanceWindow: String?
+    var dbParameterGroupName: String?
+    var backupRetentionPeriod: Int?
+    var preferredBackupWindow: String?
+    var port: Int?
+    var multiAZ: Bool?
+    var engineVersion: String?
+    var autoMinorVersionUpgrade: Bool?
+    var publiclyAccessible: Bool?
+    var tags: [Tag]?
+    var storageType: String?
+    var storageEncrypted: Bool?
+    var domain: String?
+    var domainIAMRoleName: String?
+    var copyTagsToSnapshot: Bool?
+    var enableIAMDatabaseAuthentication: Bool?
+    var deletionProtection: Bool?
+    var manageMasterUserPassword: Bool?
+}
+
+struct DescribeDBInstancesRequest: Decodable, Sendable {
+    struct Filter: Decodable, Sendable {
+        var name: String
+        var values: [String]
+    }
+
+    var dbInstanceIdentifier: String?
+    var filters: [Filter]?
+    var maxRecords: Int?
+    var marker: String?
+}
+
+struct DescribeDBInstancesResponse: Encodable, Sendable {
+    var marker: String?
+    var dbInstances: [DBInstanceShape]
+}
+
+struct DeleteDBInstanceRequest: Decodable, Sendable {
+    var dbInstanceIdentifier: String
+    var skipFinalSnapshot: Bool?
+    var finalDBSnapshotIdentifier: String?
+    var deleteAutomatedBackups: Bool?
+}
+
+/// Where a new instance goes: its VPC, subnets, zone and security groups.
+struct InstanceNetwork {
+    var vpcId: String
+    var subnetGroupName: String?
+    var subnets: [EC2Subnet]
+    var availabilityZone: String
+    var securityGroupIds: [String]
+}
+
+extension RDSService {
+    mutating func registerInstances() {
+        let store = store, engines = engines, realms = realms
+
+        operations.on("CreateDBInstance") { (input: CreateDBInstanceRequest, call) -> DBInstanceResult in
+            let identifier = try InstanceRules.identifier(input.dbInstanceIdentifier, member: "DBInstanceIdentifier")
+            guard input.engine == "postgres" else {
+                throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine). Kerbside runs RDS for PostgreSQL (engine postgres).")
+            }
+            guard let version = RDSCatalog.resolveVersion(engine: input.engine, requested: input.engineVersion) else {
+                throw RDSError.invalidParameterCombination("Cannot find version \(input.engineVersion ?? "") for \(input.engine)")
+            }
+            guard RDSCatalog.supportsInstanceClass(input.dbInstanceClass, engine: input.engine, version: version) else {
+                throw RDSError.invalidParameterCombination(
+                    "RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(input.dbInstanceClass), Engine=\(input.engine), EngineVersion=\(version), LicenseModel=postgresql-license. For supported combinations of instance class and database engine version, see the documentation.")
+            }
+            let storageType = input.storageType ?? "gp2"
+            guard let storage = input.allocatedStorage else {
+                throw RDSError.invalidParameterValue("The parameter AllocatedStorage must be provided and must not be null.")
+            }
+            guard (20...65536).contains(storage) else {
+                throw RDSError.invalidParameterValue("Invalid storage size for engine name \(input.engine) and storage type \(storageType): \(storage)")
+            }
+            let master = try InstanceRules.masterUsername(input.masterUsername)
+            if input.manageMasterUserPassword == true {
+                throw RDSError.invalidParameterValue("Kerbside does not emulate Secrets Manager: give MasterUserPassword instead of ManageMasterUserPassword.")
+            }
+            guard let password = input.masterUserPassword else {
+                throw RDSError.invalidParameterValue("The parameter MasterUserPassword must be provided and must not be blank.")
+            }
+            try InstanceRules.masterPassword(password)
+            let port = try InstanceRules.port(input.port) ?? 5432
+            if let dbName = input.dbName { try InstanceRules.databaseName(dbName) }
+            if input.domain != nil && input.domainIAMRoleName == nil {
+                throw RDSError.invalidParameterCombination("DomainIAMRoleName must be specified when Domain is specified.")
+            }
+            let backupRetention = input.backupRetentionPeriod ?? 1
+            guard (0...35).contains(backupRetention) else {
+                throw RDSError.invalidParameterValue("Invalid backup retention period: \(backupRetention). It must be between 0 and 35 days.")
+            }
+
+            let (instance, subnets) = try await store.write { db -> (RDSInstance, [EC2Subnet]) in
+                guard try RDSInstance.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
+                    throw RDSError.instanceAlreadyExists
+                }
+                let network = try InstanceRules.network(subnetGroup: input.dbSubnetGroupName, zone: input.availabilityZone,
+                                                        securityGroups: input.vpcSecurityGroupIds, call, db)
+                let family = RDSCatalog.family(engine: input.engine, version: version)
+                let parameterGroup = try InstanceRules.parameterGroup(input.dbParameterGroupName, family: family, call, db)
+                var domainFQDN: String?
+                if let domain = input.domain {
+                    let directory = try DomainJoin.directory(domain, call, db)
+                    try DomainJoin.checkRole(input.domainIAMRoleName, call, db)
+                    domainFQDN = directory.name.lowercased()
+                }
+                let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM \(RDSInstance.databaseTableName)"))
+                guard let placement = engines.placement(port: port, avoiding: taken) else {
+                    throw AWSError(code: "InsufficientDBInstanceCapacity", status: 400, message: "No loopback address is free for a new DB instance.")
+                }
+                var instance = RDSInstance(
+                    resourceId: try InstanceRules.newResourceId(db), accountId: call.accountId, region: call.region,
+                    identifier: identifier, engine: input.engine, engineVersion: version, instanceClass: input.dbInstanceClass,
+                    allocatedStorage: storage, storageType: storageType, masterUsername: master, dbName: input.dbName,
+                    status: "creating", endpointHost: InstanceRules.endpointHost(identifier, call.accountId, call.region),
+                    address: placement.address, port: placement.port, availabilityZone: network.availabilityZone,
+                    vpcId: network.vpcId, subnetGroupName: network.subnetGroupName, vpcSecurityGroupIds: network.securityGroupIds,
+                    parameterGroupName: parameterGroup, iamAuthentication: input.enableIAMDatabaseAuthentication ?? false,
+                    backupRetentionPeriod: backupRetention,
+                    preferredBackupWindow: input.preferredBackupWindow ?? "03:00-03:30",
+                    preferredMaintenanceWindow: input.preferredMaintenanceWindow ?? "sun:05:00-sun:05:30",
+                    multiAZ: input.multiAZ ?? false, publiclyAccessible: input.publiclyAccessible ?? false,
+                    storageEncrypted: input.storageEncrypted ?? false, deletionProtection: input.deletionProtection ?? false,
+                    copyTagsToSnapshot: input.copyTagsToSnapshot ?? false, autoMinorVersionUpgrade: input.autoMinorVersionUpgrade ?? true,
+                    createTime: call.now)
+                if let domain = input.domain {
+                    instance.domain = domain
+                    instance.domainRoleName = input.domainIAMRoleName
+                    instance.domainStatus = "enabling-kerberos"
+                    instance.domainFQDN = domainFQDN
+                }
+                try instance.insert(db)
+                try ResourceTags.merge(input.tags ?? [], into: instance.resourceId, db)
+                return (instance, network.subnets)
+            }
+            call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) at \(instance.address):\(instance.port)")
+            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, masterPassword: password) }
+            return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
+        }
+
+        operations.on("DescribeDBInstances") { (input: DescribeDBInstancesRequest, call) -> DescribeDBInstancesResponse in
+            let limit = input.maxRecords ?? 100
+            guard (20...100).contains(limit) else {
+                throw RDSError.invalidParameterValue("Invalid value \(limit) for MaxRecords. Must be between 20 and 100")
+            }
+            return try await store.read { db in
+                var instances: [RDSInstance]
+                if let identifier = input.dbInstanceIdentifier {
+                    guard let instance = try RDSInstance.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
+                        throw RDSError.instanceNotFound(identifier)
+                    }
+                    instances = [instance]
+                } else {
+                    instances = try RDSInstance.listed(account: call.accountId, region: call.region).fetchAll(db)
+                }
+                for filter in input.filters ?? [] {
+                    instances = try InstanceRules.apply(filter.name, filter.values, to: instances)
+                }
+                let page: Page<RDSInstance>
+                do {
+                    page = try Paging.page(instances, after: input.marker, limit: limit, key: \.identifier)
+                } catch {
+                    throw RDSError.invalidMarker
+                }
+                return DescribeDBInstancesResponse(marker: page.nextMarker, dbInstances: try page.items.map { try InstanceRules.shape($0, call, db) })
+            }
+        }
+
+        operations.on("DeleteDBInstance") { (input: DeleteDBInstanceRequest, call) -> DBInstanceResult in
+            if input.skipFinalSnapshot != true && input.finalDBSnapshotIdentifier == nil {
+                throw RDSError.invalidParameterCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.")
+            }
+            if input.skipFinalSnapshot == true && input.finalDBSnapshotIdentifier != nil {
+                throw RDSError.invalidParameterCombination("Cannot specify both SkipFinalSnapshot and FinalDBSnapshotIdentifier.")
+            }
+            if input.finalDBSnapshotIdentifier != nil {
+                throw RDSError.invalidParameterValue("Final snapshots are not available yet in Kerbside; delete with SkipFinalSnapshot.")
+            }
+            let (instance, shape) = try await store.write { db -> (RDSInstance, DBInstanceShape) in
+                guard var instance = try RDSInstance.named(input.dbInstanceIdentifier, account: call.accountId, region: call.region).fetchOne(db) else {
+                    throw RDSError.instanceNotFound(input.dbInstanceIdentifier)
+                }
+                if instance.deletionProtection {
+                    throw RDSError.invalidParameterCombination("Cannot delete protected DB Instance, please disable deletion protection and try again.")
+                }
+                guard instance.status != "deleting" else {
+                    throw RDSError.invalidInstanceState("Instance \(instance.identifier) is already being deleted.")
+                }
+                instance.status = "deleting"
+                try instance.update(db)
+                return (instance, try InstanceRules.shape(instance, call, db))
+            }
+            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).delete(instance) }
+            return DBInstanceResult(dbInstance: shape)
+        }
+    }
+}
+
+/// RDS's rules for instance settings, and the lookups instance operations share.
+enum InstanceRules {
+    /// 1–63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen.
+    static func identifier(_ value: String, member: String) throws -> String {
+        let valid = (1...63).contains(value.count) && value.first?.isLetter == true && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            && !value.hasSuffix("-") && !value.contains("--")
+        guard valid else {
+            throw RDSError.invalidParameterValue("The parameter \(member) is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.")
+        }
+        return value.lowercased()
+    }
+
+    static let reservedUsernames: Set<String> = ["rdsadmin", "rdsrepladmin", "rds_superuser", "rds_ad", "rds_iam", "rds_password",
+                                                  "rds_replication", "pg_signal_backend", "public", "none"]
+
+    static func masterUsername(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw RDSError.invalidParameterValue("The parameter MasterUsername must be provided and must not be blank.")
+        }
+        let valid = value.count <= 63 && value.first?.isLetter == true && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        guard valid else {
+            throw RDSError.invalidParameterValue("The parameter MasterUsername is not a valid identifier. It must begin with a letter, contain only ASCII letters, digits and underscores, and be at most 63 characters long.")
+        }
+        guard !reservedUsernames.contains(value.lowercased()), !value.lowercased().hasPrefix("pg_") else {
+            throw RDSError.invalidParameterValue("MasterUsername \(value) cannot be used as it is a reserved word used by the engine")
+        }
+        return value
+    }
+
+    /// 8–128 printable ASCII characters other than `/`, `"`, `@` and space.
+    static func masterPassword(_ value: String) throws {
+        guard value.count >= 8 else {
+            throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.")
+        }
+        guard value.count <= 128 else {
+            throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password because it is longer than 128 characters.")
+        }
+        guard value.allSatisfy({ $0.isASCII && ($0.asciiValue ?? 0) > 32 && ($0.asciiValue ?? 0) < 127 && !"/\"@".contains($0) }) else {
+            throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.")
+        }
+    }
+
+    static func port(_ value: Int?) throws -> Int? {
+        guard let value else { return nil }
+        guard (1150...65535).contains(value) else {
+            throw RDSError.invalidParameterValue("Invalid port \(value). The port must be between 1150 and 65535.")
+        }
+        return value
+    }
+
+    static func databaseName(_ value: String) throws {
+        let valid = (1...63).contains(value.count) && value.first?.isLetter == true
+            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            && !["template0", "template1", "postgres", "rdsadmin"].contains(value.lowercased())
+        guard valid else {
+            throw RDSError.invalidParameterValue("The parameter DBName is not a valid identifier. It must begin with a letter, contain only ASCII letters, digits and underscores, and must not be a reserved word.")
+        }
+    }
+
+    /// `<identifier>.<12 characters fixed per account and region>.<region>.rds.amazonaws.com`.
+    static func endpointHost(_ identifier: String, _ accountId: String, _ region: String) -> String {
+        let digest = SHA256.hash(data: Data("kerbside-rds-endpoint/\(accountId)/\(region)".utf8))
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        let uid = String(digest.prefix(12).map { alphabet[Int($0) % alphabet.count] })
+        return "\(identifier).\(uid).\(region).rds.amazonaws.com"
+    }
+
+    /// `db-` + 26 base32 characters, unique.
+    static func newResourceId(_ db: Database) throws -> String {
+        for _ in 0..<16 {
+            let id = "db-" + Identifiers.random(26, from: Identifiers.base32)
+            if try RDSInstance.fetchOne(db, key: id) == nil { return id }
+        }
+        throw AWSError(code: "InternalFailure", status: 500, message: "could not allocate a resource id")
+    }
+
+    /// The VPC and subnets from the subnet group (or the default VPC's), the zone, and the
+    /// security groups (or the VPC's default group), each checked to exist in that VPC.
+    static func network(subnetGroup: String?, zone: String?, securityGroups: [String]?, _ call: CallContext, _ db: Database) throws -> InstanceNetwork {
+        let vpcId: String
+        let subnets: [EC2Subnet]
+        if let name = subnetGroup, name.lowercased() != "default" {
+            guard let group = try RDSSubnetGroup.named(name, account: call.accountId, region: call.region).fetchOne(db) else {
+                throw RDSError.subnetGroupNotFound(name)
+            }
+            vpcId = group.vpcId
+            subnets = try group.subnetIds.compactMap { try EC2Subnet.withId($0).fetchOne(db) }
+        } else {
+            let vpc = try EC2Network.defaultVPC(call.accountId, call.region, now: call.now, db)
+            vpcId = vpc.vpcId
+            subnets = try EC2Subnet.inVPC(vpc.vpcId).fetchAll(db)
+        }
+        let zones = subnets.map(\.availabilityZone).sorted()
+        if let zone, !zones.contains(zone) {
+            throw RDSError.invalidParameterCombination("No subnets found for the availability zone \(zone) in the DB subnet group.")
+        }
+        let groups: [String]
+        if let securityGroups, !securityGroups.isEmpty {
+            for id in securityGroups {
+                guard let group = try EC2SecurityGroup.withId(id).fetchOne(db), group.accountId == call.accountId, group.region == call.region else {
+                    throw RDSError.securityGroupNotFound(id)
+                }
+                guard group.vpcId == vpcId else {
+                    throw RDSError.invalidParameterCombination("The DB instance and EC2 security group are in different VPCs. The DB instance is in \(vpcId) and the EC2 security group is in \(group.vpcId)")
+                }
+            }
+            groups = securityGroups
+        } else {
+            guard let vpc = try EC2VPC.withId(vpcId).fetchOne(db) else { throw RDSError.subnetGroupNotFound(subnetGroup ?? "default") }
+            groups = [vpc.defaultSecurityGroupId]
+        }
+        return InstanceNetwork(vpcId: vpcId, subnetGroupName: subnetGroup?.lowercased() == "default" ? nil : subnetGroup?.lowercased(),
+                               subnets: subnets, availabilityZone: zone ?? zones.first ?? "\(call.region)a", securityGroupIds: groups)
+    }
+
+    /// The named parameter group (of the instance's family), or the family's default group.
+    static func parameterGroup(_ name: String?, family: String, _ call: CallContext, _ db: Database) throws -> String {
+        guard let name, !name.lowercased().hasPrefix("default.") else {
+            let fallback = RDSCatalog.defaultParameterGroup(family: family)
+            if let name, name.lowercased() != fallback { throw RDSError.parameterGroupNotFound(name) }
+            return fallback
+        }
+        guard let group = try RDSParameterGroup.named(name, account: call.accountId, region: call.region).fetchOne(db) else {
+            throw RDSError.parameterGroupNotFound(name)
+        }
+        guard group.family == family else {
+            throw RDSError.invalidParameterCombination("The parameter group \(group.name) with DBParameterGroupFamily \(group.family) cannot be used for this instance. Please use a Parameter Group with DBParameterGroupFamily \(family)")
+        }
+        return group.name
+    }
+
+    static func apply(_ name: String, _ values: [String], to instances: [RDSInstance]) throws -> [RDSInstance] {
+        switch name {
+        case "db-instance-id":
+            return instances.filter { values.contains($0.identifier) || values.contains($0.arn) }
+        case "dbi-resource-id":
+            return instances.filter { values.contains($0.resourceId) }
+        case "domain":
+            return instances.filter { $0.domain.map(values.contains) ?? false }
+        case "engine":
+            return instances.filter { values.contains($0.engine) }
+        case "db-cluster-id":
+            return []
+        default:
+            throw RDSError.invalidParameterValue("Unrecognized filter name: \(name).")
+        }
+    }
+
+    static func shape(_ instance: RDSInstance, _ call: CallContext, _ db: Database) throws -> DBInstanceShape {
+        let subnets: [EC2Subnet]
+        if let name = instance.subnetGroupName, let group = try RDSSubnetGroup.named(name, account: instance.accountId, region: instance.region).fetchOne(db) {
+            subnets = try group.subnetIds.compactMap { try EC2Subnet.withId($0).fetchOne(db) }
+        } else {
+            subnets = try EC2Subnet.inVPC(instance.vpcId).fetchAll(db)
+        }
+        return DBInstanceShape(instance, subnets: subnets, tags: try ResourceTags.of(instance.resourceId, db), now: call.now)
+    }
+
+    static func instance(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSInstance {
+        guard let instance = try RDSInstance.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
+            throw RDSError.instanceNotFound(identifier)
+        }
+        return instance
+    }
+}

@@ -1,0 +1,4 @@
+// STUB — to be replaced by the groups helper.
+extension RDSService {
+    mutating func registerSubnetGroups() {}
+}

@@ -1,0 +1,304 @@
+"""RDS for PostgreSQL on real PostgreSQL: the seed story (directory, role, instance, kinit, psql),
+password logins, the refusals, lifecycle operations, and the restart after kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_membership,
+                       wait_for_status)
+from directories import ADMIN_PASSWORD, create_directory, user_with_password
+from harness import engine_reachable_dir
+from kerberos import KerberosClient
+
+REALM = "CORP.EXAMPLE.COM"
+ALICE_PASSWORD = "Wonder-Land-42"
+
+
+@pytest.fixture
+def rds(boto):
+    return boto("rds")
+
+
+@pytest.fixture
+def ds(boto):
+    return boto("ds")
+
+
+@pytest.fixture
+def dsdata(boto):
+    return boto("ds-data")
+
+
+@pytest.fixture
+def db(endpoint, tmp_path):
+    return DatabaseClient(endpoint, tmp_path)
+
+
+@pytest.fixture
+def krb(endpoint, tmp_path):
+    return KerberosClient(endpoint, tmp_path)
+
+
+def refused(client_call, code: str, status: int, message: str | None = None):
+    with pytest.raises(ClientError) as raised:
+        client_call()
+    error = raised.value.response
+    assert error["Error"]["Code"] == code, error
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == status, error
+    if message:
+        assert message in error["Error"]["Message"], error
+    return error
+
+
+def kerberos_instance(rds, ds, dsdata, iam, ec2, **extra):
+    directory = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=directory)
+    user_with_password(ds, dsdata, directory, "alice", ALICE_PASSWORD)
+    role = kerberos_role(iam)
+    instance = create_instance(rds, Domain=directory, DomainIAMRoleName=role, **extra)
+    return directory, instance
+
+
+# --- passwords, endpoints, TLS -------------------------------------------------------------------
+
+def test_an_instance_is_a_real_postgres_reached_by_its_endpoint_over_verified_tls(rds, db):
+    created = rds.create_db_instance(DBInstanceIdentifier="AppDB", Engine="postgres", DBInstanceClass="db.t3.micro",
+                                     AllocatedStorage=20, MasterUsername="master", MasterUserPassword=MASTER_PASSWORD,
+                                     DBName="app", Tags=[{"Key": "team", "Value": "db"}])["DBInstance"]
+    assert created["DBInstanceStatus"] == "creating" and created["DBInstanceIdentifier"] == "appdb"
+    instance = wait_for_status(rds, "appdb")
+    assert re.fullmatch(r"db-[A-Z2-7]{26}", instance["DbiResourceId"])
+    assert re.fullmatch(r"appdb\.[a-z0-9]{12}\.us-east-1\.rds\.amazonaws\.com", instance["Endpoint"]["Address"])
+    assert instance["Endpoint"]["Port"] == 5432 and instance["Engine"] == "postgres"
+    assert instance["DBInstanceArn"] == "arn:aws:rds:us-east-1:123456789012:db:appdb"
+    assert instance["TagList"] == [{"Key": "team", "Value": "db"}]
+    assert db.hosts()[instance["Endpoint"]["Address"]].startswith("127.")
+
+    login = db.psql(instance, "master", "SELECT current_user || ' ' || current_database() || ' ' || "
+                    "(SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())", password=MASTER_PASSWORD, database="app")
+    assert login.value == "master app true"
+    assert "rds_superuser" in db.master(instance, "SELECT string_agg(b.rolname, ',') FROM pg_auth_members m "
+                                        "JOIN pg_roles a ON a.oid = m.member JOIN pg_roles b ON b.oid = m.roleid "
+                                        "WHERE a.rolname = 'master'")
+    wrong = db.psql(instance, "master", password="not-the-password")
+    assert not wrong.ok and 'password authentication failed for user "master"' in wrong.stderr
+    # The certificate names the endpoint, so verify-full refuses any other name.
+    other = db.psql(instance, "master", password=MASTER_PASSWORD, host="elsewhere.example.com")
+    assert not other.ok and "does not match host name" in other.stderr
+
+
+def test_describe_filters_paging_and_the_cli(rds, aws):
+    first = create_instance(rds, "one")
+    create_instance(rds, "two", wait=False)
+    wait_for_status(rds, "two")
+    by_resource = rds.describe_db_instances(Filters=[{"Name": "dbi-resource-id", "Values": [first["DbiResourceId"]]}])
+    assert [i["DBInstanceIdentifier"] for i in by_resource["DBInstances"]] == ["one"]
+    assert rds.describe_db_instances(Filters=[{"Name": "domain", "Values": ["d-1234567890"]}])["DBInstances"] == []
+    page = rds.describe_db_instances(MaxRecords=20)
+    assert [i["DBInstanceIdentifier"] for i in page["DBInstances"]] == ["one", "two"]
+    refused(lambda: rds.describe_db_instances(DBInstanceIdentifier="nosuch"), "DBInstanceNotFound", 404, "nosuch")
+    listed = aws("rds", "describe-db-instances", "--db-instance-identifier", "one")
+    assert listed.code == 0, listed.stderr
+    assert listed.json["DBInstances"][0]["DbiResourceId"] == first["DbiResourceId"]
+    waited = aws("rds", "wait", "db-instance-available", "--db-instance-identifier", "two")
+    assert waited.code == 0, waited.stderr
+
+
+def test_bad_requests_are_refused_and_create_nothing(rds):
+    base = dict(Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20, MasterUsername="postgres",
+                MasterUserPassword=MASTER_PASSWORD)
+    for identifier in ("1abc", "ab--c", "abc-", "a" * 64, "under_score"):
+        refused(lambda: rds.create_db_instance(DBInstanceIdentifier=identifier, **base), "InvalidParameterValue", 400,
+                "is not a valid identifier")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "short"}),
+            "InvalidParameterValue", 400, "shorter than 8 characters")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "has/slash-123"}),
+            "InvalidParameterValue", 400, "printable ASCII")
+    without_password = {k: v for k, v in base.items() if k != "MasterUserPassword"}
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **without_password), "InvalidParameterValue", 400,
+            "MasterUserPassword")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUsername": "rdsadmin"}),
+            "InvalidParameterValue", 400, "reserved word")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "EngineVersion": "9.1"}),
+            "InvalidParameterCombination", 400, "Cannot find version 9.1")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "AllocatedStorage": 5}),
+            "InvalidParameterValue", 400, "Invalid storage size")
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "Port": 80}), "InvalidParameterValue", 400)
+    assert rds.describe_db_instances()["DBInstances"] == []
+    create_instance(rds, "taken", wait=False)
+    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="TAKEN", **base), "DBInstanceAlreadyExists", 400)
+    wait_for_status(rds, "taken")
+
+
+# --- Kerberos: the seed story ----------------------------------------------------------------------
+
+def test_the_seed_story_kerberos_login_with_kinit_and_psql(rds, ds, dsdata, iam, ec2, db, krb):
+    directory, instance = kerberos_instance(rds, ds, dsdata, iam, ec2)
+    membership = instance["DomainMemberships"][0]
+    assert membership == {"Domain": directory, "Status": "kerberos-enabled", "FQDN": "corp.example.com",
+                          "IAMRoleName": "rds-directoryservice-kerberos-access-role"}
+    assert rds.describe_db_instances(Filters=[{"Name": "domain", "Values": [directory]}])["DBInstances"][0]["DBInstanceIdentifier"] == "kerbdb"
+    db.master(instance, f'CREATE USER "alice@{REALM}" WITH LOGIN; GRANT rds_ad TO "alice@{REALM}";')
+    assert f"{instance['Endpoint']['Address']} = {REALM}" in krb.refresh()
+
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    login = db.psql(instance, f"alice@{REALM}", "SELECT current_user || ' ' || (SELECT gss_authenticated FROM pg_stat_gssapi WHERE pid = pg_backend_pid())",
+                    cache="alice")
+    assert login.value == f"alice@{REALM} true"
+    encrypted = db.psql(instance, f"alice@{REALM}", "SELECT encrypted FROM pg_stat_gssapi WHERE pid = pg_backend_pid()",
+                        cache="alice", gssencmode="require", sslmode="disable")
+    assert encrypted.value == "t"
+
+    # No ticket, a ticket of someone else, a password instead of a ticket: all refused.
+    no_ticket = db.psql(instance, f"alice@{REALM}", cache="nobody")
+    assert not no_ticket.ok and "GSSAPI" in no_ticket.stderr
+    assert krb.kinit(f"Admin@{REALM}", ADMIN_PASSWORD, cache="admin").ok
+    impostor = db.psql(instance, f"alice@{REALM}", cache="admin")
+    assert not impostor.ok and f'GSSAPI authentication failed for user "alice@{REALM}"' in impostor.stderr
+    db.master(instance, f"ALTER ROLE \"alice@{REALM}\" PASSWORD 'Some-Password-1'")
+    by_password = db.psql(instance, f"alice@{REALM}", password="Some-Password-1")
+    assert not by_password.ok and "GSSAPI" in by_password.stderr and "password" not in by_password.stderr
+
+
+def test_the_join_refuses_unknown_directories_and_invalid_roles(rds, ds, iam, ec2):
+    directory = create_directory(ds, ec2)
+    refused(lambda: create_instance(rds, Domain="d-0000000000", DomainIAMRoleName="whatever"), "DomainNotFoundFault", 404)
+    message = "IAM role provided is not valid, please check that the role exists and has the correct policies"
+    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="missing"), "InvalidParameterValue", 400, message)
+    only_rds = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                       "Principal": {"Service": "rds.amazonaws.com"}}]}
+    kerberos_role(iam, "only-rds", trust=only_rds)
+    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="only-rds"), "InvalidParameterValue", 400, message)
+    kerberos_role(iam, "no-policy", attach=False)
+    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="no-policy"), "InvalidParameterValue", 400, message)
+    refused(lambda: create_instance(rds, Domain=directory), "InvalidParameterCombination", 400)
+    assert rds.describe_db_instances()["DBInstances"] == []
+
+
+def test_a_network_that_cannot_reach_the_directory_fails_the_join_until_fixed(rds, ds, dsdata, iam, ec2, db, krb):
+    directory = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=directory)
+    user_with_password(ds, dsdata, directory, "alice", ALICE_PASSWORD)
+    role = kerberos_role(iam)
+    vpc = [v for v in ec2.describe_vpcs()["Vpcs"] if v["IsDefault"]][0]["VpcId"]
+    closed = ec2.create_security_group(GroupName="closed", Description="no egress", VpcId=vpc)["GroupId"]
+    ec2.revoke_security_group_egress(GroupId=closed, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    create_instance(rds, Domain=directory, DomainIAMRoleName=role, VpcSecurityGroupIds=[closed])
+    failed = wait_for_membership(rds, "kerbdb", ["enable-kerberos-failed"])
+    assert failed["DomainMemberships"][0]["Domain"] == directory
+    health = [e for e in db_health(db) if e["dbInstanceIdentifier"] == "kerbdb"][0]
+    assert "allow no traffic" in health["domainStatusReason"]
+
+    ec2.authorize_security_group_egress(GroupId=closed, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 88, "ToPort": 88,
+                                                                         "IpRanges": [{"CidrIp": "172.31.0.0/16"}]}])
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", Domain=directory, DomainIAMRoleName=role, ApplyImmediately=True)
+    instance = wait_for_membership(rds, "kerbdb", ["kerberos-enabled"])
+    db.master(instance, f'CREATE USER "alice@{REALM}" WITH LOGIN; GRANT rds_ad TO "alice@{REALM}";')
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    assert db.psql(instance, f"alice@{REALM}", cache="alice").value == f"alice@{REALM}"
+
+
+def db_health(db) -> list[dict]:
+    import urllib.request
+    with urllib.request.urlopen(f"{db.endpoint}/_kerbside/health", timeout=10) as response:
+        return json.loads(response.read())["engines"]
+
+
+def test_joining_later_leaving_and_a_pending_join_applied_at_reboot(rds, ds, dsdata, iam, ec2, db, krb):
+    directory = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=directory)
+    user_with_password(ds, dsdata, directory, "alice", ALICE_PASSWORD)
+    role = kerberos_role(iam)
+    instance = create_instance(rds)
+    assert instance["DomainMemberships"] == []
+
+    pending = rds.modify_db_instance(DBInstanceIdentifier="kerbdb", Domain=directory, DomainIAMRoleName=role)["DBInstance"]
+    assert pending["DomainMemberships"][0]["Status"] == "pending-enable-kerberos"
+    rds.reboot_db_instance(DBInstanceIdentifier="kerbdb")
+    instance = wait_for_membership(rds, "kerbdb", ["kerberos-enabled"])
+    wait_for_status(rds, "kerbdb")
+    db.master(instance, f'CREATE USER "alice@{REALM}" WITH LOGIN; GRANT rds_ad TO "alice@{REALM}";')
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    assert db.psql(instance, f"alice@{REALM}", cache="alice").ok
+
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", DisableDomain=True, ApplyImmediately=True)
+    wait_for_membership(rds, "kerbdb", [None])
+    left = db.psql(instance, f"alice@{REALM}", cache="alice")
+    assert not left.ok and "pg_hba.conf rejects connection" in left.stderr
+    assert instance["Endpoint"]["Address"] not in krb.refresh()
+
+
+# --- lifecycle ----------------------------------------------------------------------------------
+
+def test_stop_start_reboot_modify_and_delete_act_on_the_server(rds, db, kerbside):
+    instance = create_instance(rds)
+    db.master(instance, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('before stop')")
+    refused(lambda: rds.start_db_instance(DBInstanceIdentifier="kerbdb"), "InvalidDBInstanceState", 400)
+    assert rds.stop_db_instance(DBInstanceIdentifier="kerbdb")["DBInstance"]["DBInstanceStatus"] == "stopping"
+    wait_for_status(rds, "kerbdb", ["stopped"])
+    stopped = db.psql(instance, "postgres", password=MASTER_PASSWORD)
+    assert not stopped.ok
+    refused(lambda: rds.modify_db_instance(DBInstanceIdentifier="kerbdb", MasterUserPassword="Another-Pass-1"),
+            "InvalidDBInstanceState", 400)
+    rds.start_db_instance(DBInstanceIdentifier="kerbdb")
+    wait_for_status(rds, "kerbdb")
+    assert db.master(instance, "SELECT note FROM kept") == "before stop"
+
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", MasterUserPassword="Another-Pass-1", ApplyImmediately=True)
+    assert not db.psql(instance, "postgres", password=MASTER_PASSWORD).ok
+    assert db.psql(instance, "postgres", password="Another-Pass-1").ok
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", MasterUserPassword=MASTER_PASSWORD, ApplyImmediately=True)
+
+    rds.reboot_db_instance(DBInstanceIdentifier="kerbdb")
+    wait_for_status(rds, "kerbdb")
+    assert db.master(instance, "SELECT note FROM kept") == "before stop"
+
+    moved = rds.modify_db_instance(DBInstanceIdentifier="kerbdb", DBPortNumber=6543, ApplyImmediately=True)["DBInstance"]
+    instance = wait_for_status(rds, "kerbdb")
+    assert instance["Endpoint"]["Port"] == 6543
+    assert db.master(instance, "SELECT current_setting('port')") == "6543"
+
+    refused(lambda: rds.delete_db_instance(DBInstanceIdentifier="kerbdb"), "InvalidParameterCombination", 400)
+    deleted = rds.delete_db_instance(DBInstanceIdentifier="kerbdb", SkipFinalSnapshot=True)["DBInstance"]
+    assert deleted["DBInstanceStatus"] == "deleting"
+    gone = rds.get_waiter("db_instance_deleted")
+    gone.wait(DBInstanceIdentifier="kerbdb", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    health = kerbside.health()
+    assert health["engines"] == []
+
+
+def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbside, boto):
+    import boto3
+    from botocore.config import Config
+
+    data = engine_reachable_dir("kerbside-restart-") / "data"
+    first = start_kerbside(data)
+    rds = boto3.client("rds", endpoint_url=first.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+    instance = create_instance(rds)
+    client = DatabaseClient(first.endpoint, data.parent)
+    client.master(instance, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('survives')")
+    postmaster = first.health()["engines"][0]["server"]["pid"]
+    os.kill(first.pid, signal.SIGKILL)  # the server only: its PostgreSQL is left running, orphaned
+    first.process.wait(timeout=10)
+    first.process = None
+
+    second = start_kerbside(data)
+    rds = boto3.client("rds", endpoint_url=second.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    again = wait_for_status(rds, "kerbdb")
+    assert again["Endpoint"] == instance["Endpoint"]
+    client = DatabaseClient(second.endpoint, data.parent)
+    assert client.master(again, "SELECT note FROM kept") == "survives"
+    engine = second.health()["engines"][0]
+    assert engine["server"]["state"] == "running" and engine["server"]["pid"] != postmaster
+    stat = Path(f"/proc/{postmaster}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "the orphaned server still runs"
