@@ -46,6 +46,7 @@ struct ControlRoutes: Sendable {
         let domainStatus: String?
         let domainStatusReason: String?
         let server: ChildStatus?
+        let refusedIAMLogins: [EngineHost.RefusedLogin]
     }
 
     struct Health: Encodable {
@@ -68,12 +69,14 @@ struct ControlRoutes: Sendable {
                             kdc: children["kdc \(directory.realm)"])
             }
             let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
-            let engineHealth = instances.map { instance in
-                EngineHealth(dbInstanceIdentifier: instance.identifier, accountId: instance.accountId, region: instance.region,
+            var engineHealth: [EngineHealth] = []
+            for instance in instances {
+                let refused = await engines.refusedLogins(of: instance.resourceId)
+                engineHealth.append(EngineHealth(dbInstanceIdentifier: instance.identifier, accountId: instance.accountId, region: instance.region,
                              dbiResourceId: instance.resourceId, engine: instance.engine, status: instance.status,
                              statusReason: instance.statusReason, endpoint: instance.endpointHost, address: instance.address,
                              port: instance.port, domainStatus: instance.domainStatus, domainStatusReason: instance.domainStatusReason,
-                             server: children[engines.childName(instance)])
+                             server: children[engines.childName(instance)], refusedIAMLogins: refused))
             }
             return json(200, Health(status: "ready", version: version, services: services.signingNames,
                                     krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth))

@@ -14,9 +14,15 @@ struct RuntimeService: Service {
 
     func run() async throws {
         await realms.restoreAll()
+        do {
+            try await engines.startTokenResponder()
+        } catch {
+            logger.error("IAM database logins cannot be checked: \(error)")
+        }
         await engines.restoreAll()
         try? await gracefulShutdown()
         logger.info("stopping child processes")
         await supervisor.stopAll()
+        await engines.stopTokenResponder()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,9 @@ public struct EngineUser: Sendable, Equatable {
     public let gid: UInt32
 
     public var isKerbsideItself: Bool { uid == getuid() }
+
+    /// How a child is started as this user; nil when that is Kerbside's own user.
+    public var runAs: RunAs? { isKerbsideItself ? nil : RunAs(uid: uid, gid: gid) }
 
     public static func forDatabases() throws -> EngineUser {
         guard getuid() == 0 else {

@@ -146,10 +146,10 @@ public struct PostgresInstance: Sendable {
         return ChildSpec(
             name: name, executable: installation.tool("postgres"), arguments: ["-D", dataDirectory.path],
             environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"], workingDirectory: folder.path, logFile: logFile.path,
-            user: user.isKerbsideItself ? nil : (uid: user.uid, gid: user.gid), readinessTimeout: .seconds(30),
+            user: user.runAs, readinessTimeout: .seconds(30),
             stopSignal: SIGINT, stopGrace: .seconds(10),
             isReady: {
-                let probe = try? await Command(installation.tool("pg_isready"), ["-h", socket.path, "-p", String(port), "-q"],
+                let probe = try? await Command(installation.tool("pg_isready"), ["-h", socket.path, "-p", String(port), "-U", PostgresTemplate.administrator, "-d", "postgres", "-q"],
                                                environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(5)).run()
                 return probe?.succeeded ?? false
             })

@@ -33,7 +33,7 @@ public enum PostgresTemplate {
             try user.own(directory)
         }
         let environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"]
-        let asUser = (uid: user.uid, gid: user.gid)
+        let asUser = user.runAs
         let initdb = try await Command(installation.tool("initdb"),
             ["-D", building.path, "-U", administrator, "-N", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
             environment: environment, timeout: .seconds(120), user: asUser).run()

@@ -15,7 +15,7 @@ public struct ChildSpec: Sendable {
     /// Standard output and error are appended here.
     public let logFile: String
     /// Run as this user (needed for PostgreSQL, which refuses root).
-    public let user: (uid: UInt32, gid: UInt32)?
+    public let user: RunAs?
     /// Answers true once the child serves; checked until `readinessTimeout` passes.
     public let isReady: @Sendable () async -> Bool
     public let readinessTimeout: Duration
@@ -26,7 +26,7 @@ public struct ChildSpec: Sendable {
 
     public init(
         name: String, executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String? = nil, logFile: String, user: (uid: UInt32, gid: UInt32)? = nil,
+        workingDirectory: String? = nil, logFile: String, user: RunAs? = nil,
         readinessTimeout: Duration = .seconds(10), stopSignal: Int32 = SIGTERM, stopGrace: Duration = .seconds(5),
         isReady: @escaping @Sendable () async -> Bool
     ) {

@@ -25,10 +25,10 @@ public struct Command: Sendable {
     public let environment: [String: String]
     public let timeout: Duration
     /// Run as this user instead of Kerbside's own (for tools that refuse root, like initdb).
-    public let user: (uid: UInt32, gid: UInt32)?
+    public let user: RunAs?
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String], timeout: Duration = .seconds(30),
-                user: (uid: UInt32, gid: UInt32)? = nil) {
+                user: RunAs? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -37,15 +37,11 @@ public struct Command: Sendable {
     }
 
     public func run(input: String? = nil) async throws -> Result {
-        let executable = self.executable, arguments = self.arguments, timeout = self.timeout
+        let (executable, arguments) = user?.command(self.executable, self.arguments) ?? (self.executable, self.arguments)
+        let timeout = self.timeout
         let environment = Environment.custom(Dictionary(uniqueKeysWithValues: self.environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) }))
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(1))]
-        if let user {
-            options.userID = user.uid
-            options.groupID = user.gid
-            options.supplementaryGroups = []
-        }
         let platformOptions = options
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {

@@ -137,15 +137,11 @@ public actor Supervisor {
         options.createSession = true
         let teardown: [TeardownStep] = [.send(signal: Signal(rawValue: spec.stopSignal), allowedDurationToNextStep: spec.stopGrace)]
         options.teardownSequence = teardown
-        if let user = spec.user {
-            options.userID = user.uid
-            options.groupID = user.gid
-            options.supplementaryGroups = []
-        }
         do {
+            let (executable, arguments) = spec.user?.command(spec.executable, spec.arguments) ?? (spec.executable, spec.arguments)
             let result = try await Subprocess.run(
-                .path(FilePath(spec.executable)),
-                arguments: Arguments(spec.arguments),
+                .path(FilePath(executable)),
+                arguments: Arguments(arguments),
                 environment: .custom(Dictionary(uniqueKeysWithValues: spec.environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
                 workingDirectory: spec.workingDirectory.map { FilePath($0) },
                 platformOptions: options,

@@ -101,10 +101,7 @@ public struct Authenticator: Sendable {
             headers: request.headers,
             payloadHash: payloadHash
         )
-        let canonical = SignatureV4.canonicalRequest(signable, signedHeaders: claim.signedHeaders)
-        let stringToSign = SignatureV4.stringToSign(amzDate: claim.amzDate, scope: claim.scope, canonicalRequest: canonical)
-        let expected = SignatureV4.signature(secret: secret, scope: claim.scope, stringToSign: stringToSign)
-        guard SignatureV4.matches(expected, claim.signature) else {
+        guard SignatureV4.isValid(claim, for: signable, secret: secret) else {
             throw .signatureDoesNotMatch(AuthFailure.mismatchMessage)
         }
     }

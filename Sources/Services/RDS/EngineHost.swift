@@ -20,6 +20,15 @@ public actor EngineHost {
     private var authority: CertificateAuthority?
     /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
     private var tokenResponderPort = 0
+    private var tokenResponder: LDAPBindResponder?
+    /// The latest refused IAM logins per instance, for the health view (never the token).
+    private var refusedLogins: [String: [RefusedLogin]] = [:]
+
+    public struct RefusedLogin: Sendable, Encodable {
+        public let at: Date
+        public let user: String
+        public let reason: String
+    }
 
     public init(dataDirectory: URL, store: Store, supervisor: Supervisor, realms: RealmHost, logger: Logger) {
         self.dataDirectory = dataDirectory
@@ -44,7 +53,50 @@ public actor EngineHost {
 
     public nonisolated func childName(_ instance: RDSInstance) -> String { "postgres-\(instance.resourceId)" }
 
-    public func useTokenResponder(port: Int) { tokenResponderPort = port }
+    /// Starts the LDAP bind responder PostgreSQL checks IAM tokens with (before any server
+    /// starts: their login rules name its port).
+    public func startTokenResponder() async throws {
+        guard tokenResponder == nil else { return }
+        let verifier = IAMTokenVerifier(store: store)
+        let responder = LDAPBindResponder { [weak self] bind in
+            await self?.verifyLogin(bind, verifier) ?? .refused(diagnostic: "Kerbside is stopping")
+        }
+        tokenResponderPort = try await responder.start()
+        tokenResponder = responder
+        logger.info("IAM database logins are checked on 127.0.0.1:\(tokenResponderPort)")
+    }
+
+    public func stopTokenResponder() async {
+        await tokenResponder?.stop()
+        tokenResponder = nil
+    }
+
+    public func refusedLogins(of resourceId: String) -> [RefusedLogin] { refusedLogins[resourceId] ?? [] }
+
+    /// One IAM-token login, as PostgreSQL forwards it: allowed, or refused with a reason that
+    /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
+    private func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
+        let instance = try? await store.read { db in try RDSInstance.fetchOne(db, key: bind.resource) }
+        let verdict: IAMTokenVerdict
+        if let instance, instance.iamAuthentication {
+            verdict = await verifier.verify(IAMTokenCheck(
+                token: bind.password, dbUser: bind.user, hostNames: [instance.endpointHost], port: instance.port,
+                accountId: instance.accountId, region: instance.region, resourceId: instance.resourceId), now: Date())
+        } else {
+            verdict = .refused(reason: "IAM database authentication is not enabled on this DB instance.")
+        }
+        switch verdict {
+        case .allowed(let caller):
+            logger.info("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) allowed for \(caller)")
+            return .success
+        case .refused(let reason):
+            logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
+            var recent = refusedLogins[bind.resource] ?? []
+            recent.append(RefusedLogin(at: Date(), user: bind.user, reason: reason))
+            refusedLogins[bind.resource] = Array(recent.suffix(10))
+            return .refused(diagnostic: reason)
+        }
+    }
 
     public func certificateAuthority() throws -> CertificateAuthority {
         if let authority { return authority }
