@@ -16,6 +16,20 @@ public struct PostgresSettings: Sendable, Equatable {
     public var caseInsensitiveKerberosUsers: Bool
     public var passwordEncryption: String
     public var logConnections: Bool
+    /// Set for the first start of a restored instance: replay archived WAL, then promote.
+    public var recovery: Recovery?
+
+    public struct Recovery: Sendable, Equatable {
+        /// The source instance's WAL archive.
+        public var walArchive: URL
+        /// Stop replay here (a point-in-time restore); nil replays everything archived.
+        public var targetTime: Date?
+
+        public init(walArchive: URL, targetTime: Date?) {
+            self.walArchive = walArchive
+            self.targetTime = targetTime
+        }
+    }
 
     public init(address: String, port: Int, iamAuthentication: Bool, ldapPort: Int, resourceId: String, kerberos: Bool,
                 forceSSL: Bool = false, caseInsensitiveKerberosUsers: Bool = false, passwordEncryption: String = "scram-sha-256",
@@ -30,6 +44,7 @@ public struct PostgresSettings: Sendable, Equatable {
         self.caseInsensitiveKerberosUsers = caseInsensitiveKerberosUsers
         self.passwordEncryption = passwordEncryption
         self.logConnections = logConnections
+        self.recovery = nil
     }
 }
 
@@ -95,7 +110,16 @@ public struct PostgresInstance: Sendable {
             archive_timeout = 60
 
             """
-        try write(conf, to: dataDirectory.appendingPathComponent("kerbside.conf"))
+        var recoveryLines = ""
+        let signal = dataDirectory.appendingPathComponent("recovery.signal")
+        if let recovery = settings.recovery {
+            recoveryLines = "restore_command = 'cp \(recovery.walArchive.path)/%f %p'\nrecovery_target_action = 'promote'\n"
+            if let target = recovery.targetTime {
+                recoveryLines += "recovery_target_time = '\(Self.timestamp(target))'\nrecovery_target_inclusive = true\n"
+            }
+            try write("", to: signal)
+        }
+        try write(conf + recoveryLines, to: dataDirectory.appendingPathComponent("kerbside.conf"))
         try write(hostRules(settings), to: dataDirectory.appendingPathComponent("pg_hba.conf"))
     }
 
@@ -153,6 +177,52 @@ public struct PostgresInstance: Sendable {
                                                environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(5)).run()
                 return probe?.succeeded ?? false
             })
+    }
+
+    /// `2026-11-30 10:15:30.123456+00`, the form `recovery_target_time` reads.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"
+        return formatter.string(from: date) + "+00"
+    }
+
+    /// A consistent copy of the running server's data in `target` (which must not exist), taken
+    /// with `pg_basebackup` over the private socket: no downtime, nothing half-written.
+    public func backup(to target: URL, port: Int) async throws {
+        let parent = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try user.own(parent)
+        let result = try await Command(installation.tool("pg_basebackup"),
+            ["-h", socketDirectory.path, "-p", String(port), "-U", PostgresTemplate.administrator, "-D", target.path,
+             "-X", "stream", "-c", "fast", "-N"],
+            environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(300), user: user.runAs).run()
+        guard result.succeeded else {
+            try? FileManager.default.removeItem(at: target)
+            throw EngineError("pg_basebackup failed: \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
+    /// Closes the current WAL segment and waits (bounded) until it is archived, so the archive
+    /// holds every change made until now.
+    public func archiveCurrentWAL(port: Int) async throws {
+        let segment = try await sql("SELECT pg_walfile_name(pg_switch_wal());", port: port).trimmingCharacters(in: .whitespacesAndNewlines)
+        let archived = walArchive.appendingPathComponent(segment)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: archived.path) {
+            guard ContinuousClock.now < deadline else { throw EngineError("WAL segment \(segment) was not archived within 30 s") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Waits (bounded) until a server started in recovery has replayed and been promoted.
+    public func waitUntilPromoted(port: Int, timeout: Duration = .seconds(120)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await sql("SELECT pg_is_in_recovery();", port: port).trimmingCharacters(in: .whitespacesAndNewlines) == "t" {
+            guard ContinuousClock.now < deadline else { throw EngineError("recovery did not finish within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// Runs SQL as `rdsadmin` over the instance's private socket. SQL goes in on standard input.

@@ -435,6 +435,42 @@ enum Schema {
             t.column("applyMethod", .text).notNull()
             t.primaryKey(["accountId", "region", "groupName", "name"])
         }
+        try db.create(table: RDSSnapshot.databaseTableName) { t in
+            t.primaryKey("snapshotId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("identifier", .text).notNull()
+            t.column("instanceIdentifier", .text).notNull()
+            t.column("instanceResourceId", .text).notNull()
+            t.column("snapshotType", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("engine", .text).notNull()
+            t.column("engineVersion", .text).notNull()
+            t.column("allocatedStorage", .integer).notNull()
+            t.column("storageType", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("availabilityZone", .text).notNull()
+            t.column("vpcId", .text).notNull()
+            t.column("masterUsername", .text).notNull()
+            t.column("dbName", .text)
+            t.column("iamAuthentication", .boolean).notNull()
+            t.column("instanceCreateTime", .datetime).notNull()
+            t.column("snapshotCreateTime", .datetime).notNull()
+            t.column("restoresInProgress", .integer).notNull()
+            t.uniqueKey(["accountId", "region", "identifier"])
+        }
+        try db.create(table: RDSEvent.databaseTableName) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("sourceIdentifier", .text).notNull()
+            t.column("sourceType", .text).notNull()
+            t.column("sourceArn", .text).notNull()
+            t.column("message", .text).notNull()
+            t.column("categories", .jsonText).notNull()
+            t.column("date", .datetime).notNull().indexed()
+        }
         try deleteTagsWithResource(table: RDSInstance.databaseTableName, idColumn: "resourceId", db)
+        try deleteTagsWithResource(table: RDSSnapshot.databaseTableName, idColumn: "snapshotId", db)
     }
 }

@@ -3,10 +3,12 @@ password logins, the refusals, lifecycle operations, and the restart after kill 
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -302,3 +304,95 @@ def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbs
     assert engine["server"]["state"] == "running" and engine["server"]["pid"] != postmaster
     stat = Path(f"/proc/{postmaster}/stat")
     assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "the orphaned server still runs"
+
+
+# --- snapshots, restores, events -----------------------------------------------------------------
+
+def wait_for_snapshot(rds, identifier: str, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        snapshot = rds.describe_db_snapshots(DBSnapshotIdentifier=identifier)["DBSnapshots"][0]
+        if snapshot["Status"] == "available":
+            return snapshot
+        assert snapshot["Status"] == "creating" and time.monotonic() < deadline, snapshot
+        time.sleep(0.05)
+
+
+def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, ds, dsdata, iam, ec2, krb):
+    source = create_instance(rds)
+    db.master(source, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('before')")
+    rds.create_db_snapshot(DBSnapshotIdentifier="first", DBInstanceIdentifier="kerbdb", Tags=[{"Key": "k", "Value": "v"}])
+    snapshot = wait_for_snapshot(rds, "first")
+    assert snapshot["DbiResourceId"] == source["DbiResourceId"] and snapshot["SnapshotType"] == "manual"
+    assert snapshot["TagList"] == [{"Key": "k", "Value": "v"}]
+    db.master(source, "INSERT INTO notes VALUES ('after')")
+    refused(lambda: rds.create_db_snapshot(DBSnapshotIdentifier="first", DBInstanceIdentifier="kerbdb"), "DBSnapshotAlreadyExists", 400)
+
+    directory = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=directory)
+    user_with_password(ds, dsdata, directory, "alice", ALICE_PASSWORD)
+    role = kerberos_role(iam)
+    rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="restored", DBSnapshotIdentifier="first",
+                                             Domain=directory, DomainIAMRoleName=role)
+    refused(lambda: rds.delete_db_snapshot(DBSnapshotIdentifier="first"), "InvalidDBSnapshotState", 400)
+    restored = wait_for_status(rds, "restored")
+    assert restored["DomainMemberships"][0]["Status"] == "kerberos-enabled"
+    assert db.master(restored, "SELECT string_agg(note, ',') FROM notes") == "before"
+    assert db.master(source, "SELECT string_agg(note, ',' ORDER BY note) FROM notes") == "after,before"
+    # The restored instance is joined to the directory: Kerberos logins work on it.
+    db.master(restored, f'CREATE USER "alice@{REALM}" WITH LOGIN; GRANT rds_ad TO "alice@{REALM}";')
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    assert db.psql(restored, f"alice@{REALM}", cache="alice").value == f"alice@{REALM}"
+
+    rds.delete_db_snapshot(DBSnapshotIdentifier="first")
+    refused(lambda: rds.describe_db_snapshots(DBSnapshotIdentifier="first"), "DBSnapshotNotFound", 404)
+    refused(lambda: rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="again", DBSnapshotIdentifier="first"),
+            "DBSnapshotNotFound", 404)
+
+
+def test_a_point_in_time_restore_replays_the_log_until_that_time(rds, db):
+    source = create_instance(rds)
+    db.master(source, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('early')")
+    time.sleep(1.2)
+    restore_time = datetime.datetime.now(datetime.timezone.utc)
+    time.sleep(1.2)
+    db.master(source, "INSERT INTO notes VALUES ('late')")
+
+    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="as-of",
+                                             RestoreTime=restore_time)
+    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="latest",
+                                             UseLatestRestorableTime=True)
+    as_of = wait_for_status(rds, "as-of", timeout=60)
+    latest = wait_for_status(rds, "latest", timeout=60)
+    assert db.master(as_of, "SELECT string_agg(note, ',') FROM notes") == "early"
+    assert db.master(latest, "SELECT string_agg(note, ',' ORDER BY note) FROM notes") == "early,late"
+    # A restored instance is an ordinary one: it takes writes.
+    db.master(as_of, "INSERT INTO notes VALUES ('new')")
+
+    too_early = datetime.datetime(2001, 1, 1, tzinfo=datetime.timezone.utc)
+    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x",
+                                                             RestoreTime=too_early), "InvalidRestoreFault", 400)
+    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x"),
+            "InvalidParameterCombination", 400)
+    create_instance(rds, "nobackups", BackupRetentionPeriod=0)
+    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="nobackups", TargetDBInstanceIdentifier="x",
+                                                             UseLatestRestorableTime=True), "PointInTimeRestoreNotEnabled", 400)
+
+
+def test_a_final_snapshot_outlives_its_instance_and_events_tell_the_story(rds, db):
+    instance = create_instance(rds)
+    db.master(instance, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('last words')")
+    rds.reboot_db_instance(DBInstanceIdentifier="kerbdb")
+    wait_for_status(rds, "kerbdb")
+    rds.delete_db_instance(DBInstanceIdentifier="kerbdb", FinalDBSnapshotIdentifier="final")
+    rds.get_waiter("db_instance_deleted").wait(DBInstanceIdentifier="kerbdb", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    wait_for_snapshot(rds, "final")
+    rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="kerbdb", DBSnapshotIdentifier="final")
+    again = wait_for_status(rds, "kerbdb")
+    assert db.master(again, "SELECT note FROM notes") == "last words"
+
+    messages = [e["Message"] for e in rds.describe_events(SourceType="db-instance", SourceIdentifier="kerbdb")["Events"]]
+    for expected in ("DB instance created", "DB instance available", "DB instance restarted", "DB instance deleted",
+                     "Snapshot final created"):
+        assert expected in messages, messages
+    refused(lambda: rds.describe_events(SourceIdentifier="kerbdb"), "InvalidParameterCombination", 400)

@@ -121,15 +121,17 @@ public actor EngineHost {
     /// Makes the server for a new instance (from the template, or from `source` data), starts it
     /// and creates the master user. Answers false, with the instance recorded `failed`, when
     /// that does not work; the caller marks it `available` once the rest (a domain join) is done.
-    public func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil) async -> Bool {
+    public func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil,
+                          recovery: PostgresSettings.Recovery? = nil) async -> Bool {
         do {
             let server = try server(of: instance)
             try checkReachable(server)
             let data: URL
             if let source { data = source } else { data = try await template(for: server.installation, user: server.user) }
             try await server.create(from: data)
-            try await prepare(instance, server)
+            try await prepare(instance, server, recovery: recovery)
             guard try await run(instance, server) else { return false }
+            if recovery != nil { try await server.waitUntilPromoted(port: instance.port) }
             var sql = ""
             if source == nil {
                 let master = SQLText.identifier(instance.masterUsername)
@@ -183,11 +185,13 @@ public actor EngineHost {
     }
 
     /// Writes the server's settings, TLS files and keytab, as the record now says.
-    private func prepare(_ instance: RDSInstance, _ server: PostgresInstance) async throws {
+    private func prepare(_ instance: RDSInstance, _ server: PostgresInstance, recovery: PostgresSettings.Recovery? = nil) async throws {
         let kerberos = instance.domainStatus == "kerberos-enabled"
-        try server.configure(PostgresSettings(
+        var settings = PostgresSettings(
             address: instance.address, port: instance.port, iamAuthentication: instance.iamAuthentication,
-            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos))
+            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos)
+        settings.recovery = recovery
+        try server.configure(settings)
         let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
                                                                addresses: [instance.address, "127.0.0.1"])
         try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
@@ -232,6 +236,55 @@ public actor EngineHost {
     public func sql(_ instance: RDSInstance, _ script: String) async throws -> String {
         try await server(of: instance).sql(script, port: instance.port)
     }
+
+    // MARK: - Backups
+
+    private nonisolated var snapshotsFolder: URL { dataDirectory.appendingPathComponent("snapshots") }
+
+    /// A snapshot's copy of the data (a base backup), ready to be copied into a new instance.
+    public nonisolated func snapshotData(_ snapshotId: String) -> URL {
+        snapshotsFolder.appendingPathComponent(snapshotId).appendingPathComponent("pgdata")
+    }
+
+    public func snapshot(_ instance: RDSInstance, into snapshotId: String) async throws {
+        try FileManager.default.createDirectory(at: snapshotsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        try await server(of: instance).backup(to: snapshotData(snapshotId), port: instance.port)
+    }
+
+    public func deleteSnapshot(_ snapshotId: String) {
+        try? FileManager.default.removeItem(at: snapshotsFolder.appendingPathComponent(snapshotId))
+    }
+
+    /// The automated base backup point-in-time restores start from, taken once the instance
+    /// serves; its WAL archive carries every later change.
+    public func takeBaseBackup(_ instance: RDSInstance) async {
+        do {
+            let server = try server(of: instance)
+            let stamp = Int(Date().timeIntervalSince1970 * 1000)
+            try await server.backup(to: server.folder.appendingPathComponent("backups/base-\(stamp)"), port: instance.port)
+        } catch {
+            logger.error("the base backup of DB instance \(instance.identifier) failed: \(error)")
+        }
+    }
+
+    /// Base backups of `instance` (oldest first), each with the time it was started.
+    public nonisolated func baseBackups(_ instance: RDSInstance) -> [(taken: Date, data: URL)] {
+        guard let server = try? server(of: instance) else { return [] }
+        let folder = server.folder.appendingPathComponent("backups")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.compactMap { name -> (Date, URL)? in
+            guard name.hasPrefix("base-"), let millis = Double(name.dropFirst(5)) else { return nil }
+            return (Date(timeIntervalSince1970: millis / 1000), folder.appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Makes sure every change until now is in the instance's WAL archive (when it runs).
+    public func archiveNow(_ instance: RDSInstance) async throws {
+        guard await isRunning(instance) else { return }
+        try await server(of: instance).archiveCurrentWAL(port: instance.port)
+    }
+
+    public nonisolated func walArchive(_ instance: RDSInstance) throws -> URL { try server(of: instance).walArchive }
 
     // MARK: - Kerberos
 
@@ -295,6 +348,8 @@ public actor EngineHost {
         let instances = (try? await store.read { db in try RDSInstance.fetchAll(db) }) ?? []
         for instance in instances { await stop(instance) }
         try? FileManager.default.removeItem(at: enginesFolder)
+        try? FileManager.default.removeItem(at: snapshotsFolder)
+        refusedLogins = [:]
     }
 
     public func isRunning(_ instance: RDSInstance) async -> Bool {

@@ -164,7 +164,7 @@ extension RDSService {
         }
 
         operations.on("RebootDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
-            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "rebooting", call) { instance in
+            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "rebooting", "DB instance restarted", call) { instance in
                 // Pending changes are applied at a reboot.
                 if let pending = instance.pendingIAMAuthentication {
                     instance.iamAuthentication = pending
@@ -182,7 +182,7 @@ extension RDSService {
         }
 
         operations.on("StopDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
-            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "stopping", call) { _ in }
+            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "stopping", "DB instance stopped", call) { _ in }
             Task {
                 await engines.stop(instance)
                 try? await store.write { db in
@@ -195,13 +195,13 @@ extension RDSService {
         }
 
         operations.on("StartDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
-            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["stopped"], to: "starting", call) { _ in }
+            let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["stopped"], to: "starting", "DB instance started", call) { _ in }
             Task { await engines.start(instance) }
             return DBInstanceResult(dbInstance: shape)
         }
 
         /// Moves an instance from one of `states` to `next` (AWS's `InvalidDBInstanceState` otherwise).
-        @Sendable func transition(_ identifier: String, from states: Set<String>, to next: String, _ call: CallContext,
+        @Sendable func transition(_ identifier: String, from states: Set<String>, to next: String, _ event: String, _ call: CallContext,
                                   _ change: @escaping @Sendable (inout RDSInstance) -> Void) async throws -> (RDSInstance, DBInstanceShape) {
             try await store.write { db in
                 var instance = try InstanceRules.instance(identifier, call, db)
@@ -211,6 +211,7 @@ extension RDSService {
                 instance.status = next
                 change(&instance)
                 try instance.update(db)
+                try RDSEvent.instance(instance, event, ["availability"], at: call.now, db)
                 return (instance, try InstanceRules.shape(instance, call, db))
             }
         }

@@ -1,3 +1,4 @@
+import Engines
 import Foundation
 import GRDB
 import Logging
@@ -12,10 +13,27 @@ struct InstanceLifecycle {
     let realms: RealmHost
     let logger: Logger
 
-    func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil) async {
-        guard await engines.provision(instance, masterPassword: masterPassword, from: source) else { return }
+    func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil,
+                   recovery: PostgresSettings.Recovery? = nil, whenDone: (@Sendable () async -> Void)? = nil) async {
+        let started = ContinuousClock.now
+        let provisioned = await engines.provision(instance, masterPassword: masterPassword, from: source, recovery: recovery)
+        await whenDone?()
+        guard provisioned else {
+            await event(instance.resourceId, "DB instance could not be created", ["failure"])
+            return
+        }
         if instance.domain != nil { await applyDomain(instance.resourceId) }
         await engines.markAvailable(instance.resourceId)
+        logger.info("DB instance \(instance.identifier) available in \(ContinuousClock.now - started)")
+        await event(instance.resourceId, source == nil ? "DB instance available" : "Restored from snapshot or point in time", ["availability"])
+        if instance.backupRetentionPeriod > 0 { await engines.takeBaseBackup(instance) }
+    }
+
+    func event(_ resourceId: String, _ message: String, _ categories: [String]) async {
+        try? await store.write { db in
+            guard let instance = try RDSInstance.fetchOne(db, key: resourceId) else { return }
+            try RDSEvent.instance(instance, message, categories, db)
+        }
     }
 
     /// Joins the instance to the directory its record names: checks the network, puts the
@@ -35,12 +53,14 @@ struct InstanceLifecycle {
             }
             guard let (instance, hosting, problem) = found else { return }
             if let problem {
+                await event(resourceId, "Kerberos could not be enabled: \(problem)", ["configuration change", "failure"])
                 logger.warning("DB instance \(instance.identifier) could not join its directory: \(problem)")
                 await recordDomain(resourceId, status: "enable-kerberos-failed", reason: problem)
                 return
             }
             try await engines.joinRealm(instance, directory: hosting)
             await recordDomain(resourceId, status: "kerberos-enabled", reason: nil)
+            await event(resourceId, "Kerberos authentication enabled with directory \(hosting.directoryId)", ["configuration change"])
         } catch {
             logger.error("DB instance \(resourceId) could not join its directory: \(error)")
             await recordDomain(resourceId, status: "enable-kerberos-failed", reason: "\(error)")

@@ -59,6 +59,80 @@ struct DeleteDBInstanceRequest: Decodable, Sendable {
     var deleteAutomatedBackups: Bool?
 }
 
+/// A DB instance about to be created (new, or restored from a snapshot or a point in time):
+/// checked against the account's resources and inserted as `creating` in one transaction.
+struct NewInstance: Sendable {
+    var identifier: String
+    var engine: String
+    var engineVersion: String
+    var instanceClass: String
+    var allocatedStorage: Int
+    var storageType: String
+    var masterUsername: String
+    var dbName: String?
+    var port: Int
+    var subnetGroupName: String?
+    var availabilityZone: String?
+    var vpcSecurityGroupIds: [String]?
+    var parameterGroupName: String?
+    var domain: String?
+    var domainIAMRoleName: String?
+    var iamAuthentication: Bool
+    var backupRetentionPeriod: Int
+    var preferredBackupWindow: String?
+    var preferredMaintenanceWindow: String?
+    var multiAZ: Bool
+    var publiclyAccessible: Bool
+    var storageEncrypted: Bool
+    var deletionProtection: Bool
+    var copyTagsToSnapshot: Bool
+    var autoMinorVersionUpgrade: Bool
+    var tags: [Tag]
+
+    func insert(_ engines: EngineHost, _ call: CallContext, _ db: Database) throws -> (RDSInstance, [EC2Subnet]) {
+        guard try RDSInstance.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
+            throw RDSError.instanceAlreadyExists
+        }
+        let network = try InstanceRules.network(subnetGroup: subnetGroupName, zone: availabilityZone,
+                                                securityGroups: vpcSecurityGroupIds, call, db)
+        let family = RDSCatalog.family(engine: engine, version: engineVersion)
+        let parameterGroup = try InstanceRules.parameterGroup(parameterGroupName, family: family, call, db)
+        var domainFQDN: String?
+        if let domain {
+            let directory = try DomainJoin.directory(domain, call, db)
+            try DomainJoin.checkRole(domainIAMRoleName, call, db)
+            domainFQDN = directory.name.lowercased()
+        }
+        let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM \(RDSInstance.databaseTableName)"))
+        guard let placement = engines.placement(port: port, avoiding: taken) else {
+            throw AWSError(code: "InsufficientDBInstanceCapacity", status: 400, message: "No loopback address is free for a new DB instance.")
+        }
+        var instance = RDSInstance(
+            resourceId: try InstanceRules.newResourceId(db), accountId: call.accountId, region: call.region,
+            identifier: identifier, engine: engine, engineVersion: engineVersion, instanceClass: instanceClass,
+            allocatedStorage: allocatedStorage, storageType: storageType, masterUsername: masterUsername, dbName: dbName,
+            status: "creating", endpointHost: InstanceRules.endpointHost(identifier, call.accountId, call.region),
+            address: placement.address, port: placement.port, availabilityZone: network.availabilityZone,
+            vpcId: network.vpcId, subnetGroupName: network.subnetGroupName, vpcSecurityGroupIds: network.securityGroupIds,
+            parameterGroupName: parameterGroup, iamAuthentication: iamAuthentication, backupRetentionPeriod: backupRetentionPeriod,
+            preferredBackupWindow: preferredBackupWindow ?? "03:00-03:30",
+            preferredMaintenanceWindow: preferredMaintenanceWindow ?? "sun:05:00-sun:05:30",
+            multiAZ: multiAZ, publiclyAccessible: publiclyAccessible, storageEncrypted: storageEncrypted,
+            deletionProtection: deletionProtection, copyTagsToSnapshot: copyTagsToSnapshot,
+            autoMinorVersionUpgrade: autoMinorVersionUpgrade, createTime: call.now)
+        if let domain {
+            instance.domain = domain
+            instance.domainRoleName = domainIAMRoleName
+            instance.domainStatus = "enabling-kerberos"
+            instance.domainFQDN = domainFQDN
+        }
+        try instance.insert(db)
+        try ResourceTags.merge(tags, into: instance.resourceId, db)
+        try RDSEvent.instance(instance, "DB instance created", ["creation"], at: call.now, db)
+        return (instance, network.subnets)
+    }
+}
+
 /// Where a new instance goes: its VPC, subnets, zone and security groups.
 struct InstanceNetwork {
     var vpcId: String
@@ -109,49 +183,19 @@ extension RDSService {
                 throw RDSError.invalidParameterValue("Invalid backup retention period: \(backupRetention). It must be between 0 and 35 days.")
             }
 
-            let (instance, subnets) = try await store.write { db -> (RDSInstance, [EC2Subnet]) in
-                guard try RDSInstance.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
-                    throw RDSError.instanceAlreadyExists
-                }
-                let network = try InstanceRules.network(subnetGroup: input.dbSubnetGroupName, zone: input.availabilityZone,
-                                                        securityGroups: input.vpcSecurityGroupIds, call, db)
-                let family = RDSCatalog.family(engine: input.engine, version: version)
-                let parameterGroup = try InstanceRules.parameterGroup(input.dbParameterGroupName, family: family, call, db)
-                var domainFQDN: String?
-                if let domain = input.domain {
-                    let directory = try DomainJoin.directory(domain, call, db)
-                    try DomainJoin.checkRole(input.domainIAMRoleName, call, db)
-                    domainFQDN = directory.name.lowercased()
-                }
-                let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM \(RDSInstance.databaseTableName)"))
-                guard let placement = engines.placement(port: port, avoiding: taken) else {
-                    throw AWSError(code: "InsufficientDBInstanceCapacity", status: 400, message: "No loopback address is free for a new DB instance.")
-                }
-                var instance = RDSInstance(
-                    resourceId: try InstanceRules.newResourceId(db), accountId: call.accountId, region: call.region,
-                    identifier: identifier, engine: input.engine, engineVersion: version, instanceClass: input.dbInstanceClass,
-                    allocatedStorage: storage, storageType: storageType, masterUsername: master, dbName: input.dbName,
-                    status: "creating", endpointHost: InstanceRules.endpointHost(identifier, call.accountId, call.region),
-                    address: placement.address, port: placement.port, availabilityZone: network.availabilityZone,
-                    vpcId: network.vpcId, subnetGroupName: network.subnetGroupName, vpcSecurityGroupIds: network.securityGroupIds,
-                    parameterGroupName: parameterGroup, iamAuthentication: input.enableIAMDatabaseAuthentication ?? false,
-                    backupRetentionPeriod: backupRetention,
-                    preferredBackupWindow: input.preferredBackupWindow ?? "03:00-03:30",
-                    preferredMaintenanceWindow: input.preferredMaintenanceWindow ?? "sun:05:00-sun:05:30",
-                    multiAZ: input.multiAZ ?? false, publiclyAccessible: input.publiclyAccessible ?? false,
-                    storageEncrypted: input.storageEncrypted ?? false, deletionProtection: input.deletionProtection ?? false,
-                    copyTagsToSnapshot: input.copyTagsToSnapshot ?? false, autoMinorVersionUpgrade: input.autoMinorVersionUpgrade ?? true,
-                    createTime: call.now)
-                if let domain = input.domain {
-                    instance.domain = domain
-                    instance.domainRoleName = input.domainIAMRoleName
-                    instance.domainStatus = "enabling-kerberos"
-                    instance.domainFQDN = domainFQDN
-                }
-                try instance.insert(db)
-                try ResourceTags.merge(input.tags ?? [], into: instance.resourceId, db)
-                return (instance, network.subnets)
-            }
+            let plan = NewInstance(
+                identifier: identifier, engine: input.engine, engineVersion: version, instanceClass: input.dbInstanceClass,
+                allocatedStorage: storage, storageType: storageType, masterUsername: master, dbName: input.dbName, port: port,
+                subnetGroupName: input.dbSubnetGroupName, availabilityZone: input.availabilityZone,
+                vpcSecurityGroupIds: input.vpcSecurityGroupIds, parameterGroupName: input.dbParameterGroupName,
+                domain: input.domain, domainIAMRoleName: input.domainIAMRoleName,
+                iamAuthentication: input.enableIAMDatabaseAuthentication ?? false, backupRetentionPeriod: backupRetention,
+                preferredBackupWindow: input.preferredBackupWindow, preferredMaintenanceWindow: input.preferredMaintenanceWindow,
+                multiAZ: input.multiAZ ?? false, publiclyAccessible: input.publiclyAccessible ?? false,
+                storageEncrypted: input.storageEncrypted ?? false, deletionProtection: input.deletionProtection ?? false,
+                copyTagsToSnapshot: input.copyTagsToSnapshot ?? false, autoMinorVersionUpgrade: input.autoMinorVersionUpgrade ?? true,
+                tags: input.tags ?? [])
+            let (instance, subnets) = try await store.write { db in try plan.insert(engines, call, db) }
             call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) at \(instance.address):\(instance.port)")
             Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, masterPassword: password) }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
@@ -192,10 +236,8 @@ extension RDSService {
             if input.skipFinalSnapshot == true && input.finalDBSnapshotIdentifier != nil {
                 throw RDSError.invalidParameterCombination("Cannot specify both SkipFinalSnapshot and FinalDBSnapshotIdentifier.")
             }
-            if input.finalDBSnapshotIdentifier != nil {
-                throw RDSError.invalidParameterValue("Final snapshots are not available yet in Kerbside; delete with SkipFinalSnapshot.")
-            }
-            let (instance, shape) = try await store.write { db -> (RDSInstance, DBInstanceShape) in
+            let finalSnapshot = try input.finalDBSnapshotIdentifier.map { try InstanceRules.identifier($0, member: "FinalDBSnapshotIdentifier") }
+            let (instance, shape, snapshot) = try await store.write { db -> (RDSInstance, DBInstanceShape, RDSSnapshot?) in
                 guard var instance = try RDSInstance.named(input.dbInstanceIdentifier, account: call.accountId, region: call.region).fetchOne(db) else {
                     throw RDSError.instanceNotFound(input.dbInstanceIdentifier)
                 }
@@ -205,11 +247,21 @@ extension RDSService {
                 guard instance.status != "deleting" else {
                     throw RDSError.invalidInstanceState("Instance \(instance.identifier) is already being deleted.")
                 }
+                // A final snapshot needs a running server to copy from.
+                if finalSnapshot != nil && instance.status != "available" {
+                    throw RDSError.invalidInstanceState("Cannot take a final snapshot of DB instance \(instance.identifier): it is \(instance.status).")
+                }
+                let snapshot = try finalSnapshot.map { try Snapshots.insert($0, of: instance, type: "manual", tags: [], call, db) }
                 instance.status = "deleting"
                 try instance.update(db)
-                return (instance, try InstanceRules.shape(instance, call, db))
+                try RDSEvent.instance(instance, "DB instance deleted", ["deletion"], at: call.now, db)
+                return (instance, try InstanceRules.shape(instance, call, db), snapshot)
             }
-            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).delete(instance) }
+            let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
+            Task {
+                if let snapshot { await Snapshots.take(snapshot, of: instance, store: store, engines: engines) }
+                await lifecycle.delete(instance)
+            }
             return DBInstanceResult(dbInstance: shape)
         }
     }

@@ -21,5 +21,7 @@ public struct RDSService: AWSService {
         registerSubnetGroups()
         registerParameterGroups()
         registerCatalog()
+        registerSnapshots()
+        registerEvents()
     }
 }

@@ -1,0 +1,367 @@
+import AWSWire
+import Engines
+import Foundation
+import GRDB
+import State
+
+struct DBSnapshotShape: Encodable, Sendable {
+    var dbSnapshotIdentifier: String
+    var dbInstanceIdentifier: String
+    var snapshotCreateTime: Date?
+    var engine: String
+    var allocatedStorage: Int
+    var status: String
+    var port: Int
+    var availabilityZone: String
+    var vpcId: String
+    var instanceCreateTime: Date
+    var masterUsername: String
+    var engineVersion: String
+    var licenseModel: String
+    var snapshotType: String
+    var percentProgress: Int
+    var storageType: String
+    var encrypted: Bool
+    var dbSnapshotArn: String
+    var iamDatabaseAuthenticationEnabled: Bool
+    var dbiResourceId: String
+    var tagList: [Tag]
+    var originalSnapshotCreateTime: Date
+    var snapshotTarget: String
+
+    init(_ snapshot: RDSSnapshot, tags: [Tag]) {
+        dbSnapshotIdentifier = snapshot.identifier
+        dbInstanceIdentifier = snapshot.instanceIdentifier
+        snapshotCreateTime = snapshot.status == "available" ? snapshot.snapshotCreateTime : nil
+        engine = snapshot.engine
+        allocatedStorage = snapshot.allocatedStorage
+        status = snapshot.status
+        port = snapshot.port
+        availabilityZone = snapshot.availabilityZone
+        vpcId = snapshot.vpcId
+        instanceCreateTime = snapshot.instanceCreateTime
+        masterUsername = snapshot.masterUsername
+        engineVersion = snapshot.engineVersion
+        licenseModel = "postgresql-license"
+        snapshotType = snapshot.snapshotType
+        percentProgress = snapshot.status == "available" ? 100 : 0
+        storageType = snapshot.storageType
+        encrypted = false
+        dbSnapshotArn = snapshot.arn
+        iamDatabaseAuthenticationEnabled = snapshot.iamAuthentication
+        dbiResourceId = snapshot.instanceResourceId
+        tagList = tags
+        originalSnapshotCreateTime = snapshot.snapshotCreateTime
+        snapshotTarget = "region"
+    }
+}
+
+extension RDSService {
+    struct CreateDBSnapshotRequest: Decodable, Sendable {
+        var dbSnapshotIdentifier: String
+        var dbInstanceIdentifier: String
+        var tags: [Tag]?
+    }
+
+    struct DBSnapshotResult: Encodable, Sendable {
+        var dbSnapshot: DBSnapshotShape
+    }
+
+    struct DescribeDBSnapshotsRequest: Decodable, Sendable {
+        var dbInstanceIdentifier: String?
+        var dbSnapshotIdentifier: String?
+        var snapshotType: String?
+        var dbiResourceId: String?
+        var maxRecords: Int?
+        var marker: String?
+    }
+
+    struct DescribeDBSnapshotsResponse: Encodable, Sendable {
+        var marker: String?
+        var dbSnapshots: [DBSnapshotShape]
+    }
+
+    struct DeleteDBSnapshotRequest: Decodable, Sendable {
+        var dbSnapshotIdentifier: String
+    }
+
+    struct RestoreFromSnapshotRequest: Decodable, Sendable {
+        var dbInstanceIdentifier: String
+        var dbSnapshotIdentifier: String?
+        var dbInstanceClass: String?
+        var port: Int?
+        var availabilityZone: String?
+        var dbSubnetGroupName: String?
+        var multiAZ: Bool?
+        var publiclyAccessible: Bool?
+        var autoMinorVersionUpgrade: Bool?
+        var tags: [Tag]?
+        var storageType: String?
+        var vpcSecurityGroupIds: [String]?
+        var domain: String?
+        var domainIAMRoleName: String?
+        var copyTagsToSnapshot: Bool?
+        var enableIAMDatabaseAuthentication: Bool?
+        var dbParameterGroupName: String?
+        var deletionProtection: Bool?
+        var allocatedStorage: Int?
+        var backupRetentionPeriod: Int?
+    }
+
+    struct RestoreToPointInTimeRequest: Decodable, Sendable {
+        var sourceDBInstanceIdentifier: String?
+        var targetDBInstanceIdentifier: String
+        var restoreTime: Date?
+        var useLatestRestorableTime: Bool?
+        var dbInstanceClass: String?
+        var port: Int?
+        var availabilityZone: String?
+        var dbSubnetGroupName: String?
+        var multiAZ: Bool?
+        var publiclyAccessible: Bool?
+        var autoMinorVersionUpgrade: Bool?
+        var copyTagsToSnapshot: Bool?
+        var tags: [Tag]?
+        var storageType: String?
+        var vpcSecurityGroupIds: [String]?
+        var domain: String?
+        var domainIAMRoleName: String?
+        var enableIAMDatabaseAuthentication: Bool?
+        var dbParameterGroupName: String?
+        var deletionProtection: Bool?
+        var sourceDbiResourceId: String?
+        var allocatedStorage: Int?
+        var backupRetentionPeriod: Int?
+    }
+
+    mutating func registerSnapshots() {
+        let store = store, engines = engines, realms = realms
+
+        operations.on("CreateDBSnapshot") { (input: CreateDBSnapshotRequest, call) -> DBSnapshotResult in
+            let identifier = try InstanceRules.identifier(input.dbSnapshotIdentifier, member: "DBSnapshotIdentifier")
+            let (instance, snapshot) = try await store.write { db -> (RDSInstance, RDSSnapshot) in
+                let instance = try InstanceRules.instance(input.dbInstanceIdentifier, call, db)
+                guard instance.status == "available" else {
+                    throw RDSError.invalidInstanceState("Cannot create a snapshot because the database instance \(instance.identifier) is not currently in the available state.")
+                }
+                let snapshot = try Snapshots.insert(identifier, of: instance, type: "manual", tags: input.tags ?? [], call, db)
+                return (instance, snapshot)
+            }
+            Task { await Snapshots.take(snapshot, of: instance, store: store, engines: engines) }
+            return DBSnapshotResult(dbSnapshot: DBSnapshotShape(snapshot, tags: input.tags ?? []))
+        }
+
+        operations.on("DescribeDBSnapshots") { (input: DescribeDBSnapshotsRequest, call) -> DescribeDBSnapshotsResponse in
+            let limit = input.maxRecords ?? 100
+            guard (20...100).contains(limit) else {
+                throw RDSError.invalidParameterValue("Invalid value \(limit) for MaxRecords. Must be between 20 and 100")
+            }
+            return try await store.read { db in
+                var snapshots: [RDSSnapshot]
+                if let identifier = input.dbSnapshotIdentifier {
+                    snapshots = [try Snapshots.named(identifier, call, db)]
+                } else {
+                    snapshots = try RDSSnapshot.filter(Column("accountId") == call.accountId && Column("region") == call.region)
+                        .order(Column("identifier")).fetchAll(db)
+                }
+                if let instance = input.dbInstanceIdentifier { snapshots = snapshots.filter { $0.instanceIdentifier == instance.lowercased() } }
+                if let type = input.snapshotType { snapshots = snapshots.filter { $0.snapshotType == type } }
+                if let resource = input.dbiResourceId { snapshots = snapshots.filter { $0.instanceResourceId == resource } }
+                let page: Page<RDSSnapshot>
+                do {
+                    page = try Paging.page(snapshots, after: input.marker, limit: limit, key: \.identifier)
+                } catch {
+                    throw RDSError.invalidMarker
+                }
+                return DescribeDBSnapshotsResponse(marker: page.nextMarker, dbSnapshots: try page.items.map {
+                    DBSnapshotShape($0, tags: try ResourceTags.of($0.snapshotId, db))
+                })
+            }
+        }
+
+        operations.on("DeleteDBSnapshot") { (input: DeleteDBSnapshotRequest, call) -> DBSnapshotResult in
+            let (snapshot, tags) = try await store.write { db -> (RDSSnapshot, [Tag]) in
+                var snapshot = try Snapshots.named(input.dbSnapshotIdentifier, call, db)
+                guard snapshot.status == "available" || snapshot.status == "failed" else {
+                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Cannot delete the snapshot because it is \(snapshot.status).")
+                }
+                guard snapshot.restoresInProgress == 0 else {
+                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Cannot delete the snapshot because a DB instance is being restored from it.")
+                }
+                let tags = try ResourceTags.of(snapshot.snapshotId, db)
+                try snapshot.delete(db)
+                snapshot.status = "deleted"
+                return (snapshot, tags)
+            }
+            await engines.deleteSnapshot(snapshot.snapshotId)
+            return DBSnapshotResult(dbSnapshot: DBSnapshotShape(snapshot, tags: tags))
+        }
+
+        operations.on("RestoreDBInstanceFromDBSnapshot") { (input: RestoreFromSnapshotRequest, call) -> DBInstanceResult in
+            let identifier = try InstanceRules.identifier(input.dbInstanceIdentifier, member: "DBInstanceIdentifier")
+            guard let snapshotName = input.dbSnapshotIdentifier else {
+                throw RDSError.invalidParameterValue("The parameter DBSnapshotIdentifier must be provided.")
+            }
+            let port = try InstanceRules.port(input.port)
+            if input.domain != nil && input.domainIAMRoleName == nil {
+                throw RDSError.invalidParameterCombination("DomainIAMRoleName must be specified when Domain is specified.")
+            }
+            let (instance, snapshot, subnets) = try await store.write { db -> (RDSInstance, RDSSnapshot, [EC2Subnet]) in
+                var snapshot = try Snapshots.named(snapshotName, call, db)
+                guard snapshot.status == "available" else {
+                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Snapshot \(snapshot.identifier) is not available: it is \(snapshot.status).")
+                }
+                let plan = try Snapshots.plan(identifier: identifier, from: snapshot, instanceClass: input.dbInstanceClass, port: port,
+                                              storage: input.allocatedStorage, storageType: input.storageType,
+                                              subnetGroup: input.dbSubnetGroupName, zone: input.availabilityZone,
+                                              securityGroups: input.vpcSecurityGroupIds, parameterGroup: input.dbParameterGroupName,
+                                              domain: input.domain, domainRole: input.domainIAMRoleName,
+                                              iamAuthentication: input.enableIAMDatabaseAuthentication,
+                                              backupRetention: input.backupRetentionPeriod, deletionProtection: input.deletionProtection,
+                                              copyTagsToSnapshot: input.copyTagsToSnapshot, tags: input.tags)
+                let (instance, subnets) = try plan.insert(engines, call, db)
+                snapshot.restoresInProgress += 1
+                try snapshot.update(db)
+                return (instance, snapshot, subnets)
+            }
+            let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
+            let snapshotId = snapshot.snapshotId
+            Task {
+                await lifecycle.provision(instance, masterPassword: nil, from: engines.snapshotData(snapshotId)) {
+                    await Snapshots.restoreFinished(snapshotId, store: store)
+                }
+            }
+            return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
+        }
+
+        operations.on("RestoreDBInstanceToPointInTime") { (input: RestoreToPointInTimeRequest, call) -> DBInstanceResult in
+            let identifier = try InstanceRules.identifier(input.targetDBInstanceIdentifier, member: "TargetDBInstanceIdentifier")
+            let port = try InstanceRules.port(input.port)
+            if input.restoreTime != nil && input.useLatestRestorableTime == true {
+                throw RDSError.invalidParameterCombination("Cannot specify both RestoreTime and UseLatestRestorableTime.")
+            }
+            if input.restoreTime == nil && input.useLatestRestorableTime != true {
+                throw RDSError.invalidParameterCombination("Either RestoreTime or UseLatestRestorableTime must be specified.")
+            }
+            if input.domain != nil && input.domainIAMRoleName == nil {
+                throw RDSError.invalidParameterCombination("DomainIAMRoleName must be specified when Domain is specified.")
+            }
+            let source = try await store.read { db -> RDSInstance in
+                if let name = input.sourceDBInstanceIdentifier { return try InstanceRules.instance(name, call, db) }
+                if let resource = input.sourceDbiResourceId, let instance = try RDSInstance.fetchOne(db, key: resource),
+                   instance.accountId == call.accountId, instance.region == call.region { return instance }
+                throw RDSError.instanceNotFound(input.sourceDBInstanceIdentifier ?? input.sourceDbiResourceId ?? "")
+            }
+            guard source.backupRetentionPeriod > 0 else {
+                throw AWSError(code: "PointInTimeRestoreNotEnabled", status: 400,
+                               message: "Point-in-time restore is not enabled for DB instance \(source.identifier): its backup retention period is 0.")
+            }
+            // Everything written until now goes to the archive first, so "latest" means now.
+            do {
+                try await engines.archiveNow(source)
+            } catch {
+                throw AWSError(code: "InvalidRestoreFault", status: 400, message: "The source's changes could not be archived: \(error)")
+            }
+            let now = Date()
+            let target = input.useLatestRestorableTime == true ? nil : input.restoreTime
+            let backups = engines.baseBackups(source)
+            guard let earliest = backups.first?.taken else {
+                throw AWSError(code: "InvalidRestoreFault", status: 400, message: "DB instance \(source.identifier) has no backup to restore from yet.")
+            }
+            if let target, target < earliest || target > now {
+                throw AWSError(code: "InvalidRestoreFault", status: 400,
+                               message: "Restore time \(Timestamps.iso8601(target)) is not within the restorable window \(Timestamps.iso8601(earliest)) to \(Timestamps.iso8601(now)).")
+            }
+            let base = backups.last { $0.taken <= (target ?? now) } ?? backups[0]
+            let snapshotLike = RDSSnapshot(snapshotId: "pitr", accountId: call.accountId, region: call.region, identifier: "pitr",
+                                           instance: source, snapshotType: "automated", status: "available", snapshotCreateTime: now)
+            let (instance, subnets) = try await store.write { db -> (RDSInstance, [EC2Subnet]) in
+                let plan = try Snapshots.plan(identifier: identifier, from: snapshotLike, instanceClass: input.dbInstanceClass, port: port,
+                                              storage: input.allocatedStorage, storageType: input.storageType,
+                                              subnetGroup: input.dbSubnetGroupName ?? source.subnetGroupName, zone: input.availabilityZone,
+                                              securityGroups: input.vpcSecurityGroupIds, parameterGroup: input.dbParameterGroupName,
+                                              domain: input.domain, domainRole: input.domainIAMRoleName,
+                                              iamAuthentication: input.enableIAMDatabaseAuthentication,
+                                              backupRetention: input.backupRetentionPeriod ?? source.backupRetentionPeriod,
+                                              deletionProtection: input.deletionProtection, copyTagsToSnapshot: input.copyTagsToSnapshot,
+                                              tags: input.tags)
+                return try plan.insert(engines, call, db)
+            }
+            let recovery = PostgresSettings.Recovery(walArchive: try engines.walArchive(source), targetTime: target)
+            let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
+            Task { await lifecycle.provision(instance, masterPassword: nil, from: base.data, recovery: recovery) }
+            return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
+        }
+    }
+}
+
+/// Snapshot records, their files, and restores from them.
+enum Snapshots {
+    static func named(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSSnapshot {
+        guard let snapshot = try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
+            throw AWSError(code: "DBSnapshotNotFound", status: 404, message: "DBSnapshot \(identifier) not found.")
+        }
+        return snapshot
+    }
+
+    static func insert(_ identifier: String, of instance: RDSInstance, type: String, tags: [Tag], _ call: CallContext,
+                       _ db: Database) throws -> RDSSnapshot {
+        guard try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
+            throw AWSError(code: "DBSnapshotAlreadyExists", status: 400, message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
+        }
+        let snapshot = RDSSnapshot(snapshotId: "snap-" + Identifiers.random(20, from: Identifiers.base32).lowercased(),
+                                   accountId: call.accountId, region: call.region, identifier: identifier, instance: instance,
+                                   snapshotType: type, status: "creating", snapshotCreateTime: call.now)
+        try snapshot.insert(db)
+        let instanceTags = instance.copyTagsToSnapshot ? try ResourceTags.of(instance.resourceId, db) : []
+        try ResourceTags.merge(instanceTags + tags, into: snapshot.snapshotId, db)
+        return snapshot
+    }
+
+    /// Copies the instance's data into the snapshot and records `available` (or `failed`).
+    static func take(_ snapshot: RDSSnapshot, of instance: RDSInstance, store: Store, engines: EngineHost) async {
+        let outcome: String
+        do {
+            try await engines.snapshot(instance, into: snapshot.snapshotId)
+            outcome = "available"
+        } catch {
+            outcome = "failed"
+        }
+        try? await store.write { db in
+            guard var current = try RDSSnapshot.fetchOne(db, key: snapshot.snapshotId) else { return }
+            current.status = outcome
+            try current.update(db)
+            try RDSEvent.instance(instance, outcome == "available" ? "Snapshot \(snapshot.identifier) created" : "Snapshot \(snapshot.identifier) failed",
+                                  ["backup"], db)
+        }
+    }
+
+    static func restoreFinished(_ snapshotId: String, store: Store) async {
+        try? await store.write { db in
+            guard var snapshot = try RDSSnapshot.fetchOne(db, key: snapshotId) else { return }
+            snapshot.restoresInProgress = max(0, snapshot.restoresInProgress - 1)
+            try snapshot.update(db)
+        }
+    }
+
+    /// A new instance with the snapshot's settings, overridden by what the restore request gives.
+    static func plan(identifier: String, from snapshot: RDSSnapshot, instanceClass: String?, port: Int?, storage: Int?,
+                     storageType: String?, subnetGroup: String?, zone: String?, securityGroups: [String]?, parameterGroup: String?,
+                     domain: String?, domainRole: String?, iamAuthentication: Bool?, backupRetention: Int?, deletionProtection: Bool?,
+                     copyTagsToSnapshot: Bool?, tags: [Tag]?) throws -> NewInstance {
+        let instanceClass = instanceClass ?? "db.t3.micro"
+        guard RDSCatalog.supportsInstanceClass(instanceClass, engine: snapshot.engine, version: snapshot.engineVersion) else {
+            throw RDSError.invalidParameterCombination("RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(instanceClass), Engine=\(snapshot.engine), EngineVersion=\(snapshot.engineVersion), LicenseModel=postgresql-license. For supported combinations of instance class and database engine version, see the documentation.")
+        }
+        return NewInstance(
+            identifier: identifier, engine: snapshot.engine, engineVersion: snapshot.engineVersion, instanceClass: instanceClass,
+            allocatedStorage: max(storage ?? snapshot.allocatedStorage, snapshot.allocatedStorage),
+            storageType: storageType ?? snapshot.storageType, masterUsername: snapshot.masterUsername, dbName: snapshot.dbName,
+            port: port ?? snapshot.port, subnetGroupName: subnetGroup, availabilityZone: zone, vpcSecurityGroupIds: securityGroups,
+            parameterGroupName: parameterGroup, domain: domain, domainIAMRoleName: domainRole,
+            iamAuthentication: iamAuthentication ?? snapshot.iamAuthentication, backupRetentionPeriod: backupRetention ?? 1,
+            preferredBackupWindow: nil, preferredMaintenanceWindow: nil, multiAZ: false, publiclyAccessible: false,
+            storageEncrypted: false, deletionProtection: deletionProtection ?? false, copyTagsToSnapshot: copyTagsToSnapshot ?? false,
+            autoMinorVersionUpgrade: true, tags: tags ?? [])
+    }
+}
