@@ -396,3 +396,80 @@ def test_a_final_snapshot_outlives_its_instance_and_events_tell_the_story(rds, d
                      "Snapshot final created"):
         assert expected in messages, messages
     refused(lambda: rds.describe_events(SourceIdentifier="kerbdb"), "InvalidParameterCombination", 400)
+
+
+def test_users_of_a_trusted_forest_log_in_too(rds, ds, dsdata, iam, ec2, db, krb):
+    corp, instance = kerberos_instance(rds, ds, dsdata, iam, ec2)
+    onprem = create_directory(ds, ec2, "onprem.example.com")
+    ds.enable_directory_data_access(DirectoryId=onprem)
+    user_with_password(ds, dsdata, onprem, "bob", "Rabbit-Hole-123")
+    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
+                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
+    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
+                    TrustDirection="One-Way: Incoming")
+    ds.verify_trust(TrustId=outgoing)
+    assert ds.describe_trusts(TrustIds=[outgoing])["Trusts"][0]["TrustState"] == "Verified"
+
+    db.master(instance, 'CREATE USER "bob@ONPREM.EXAMPLE.COM" WITH LOGIN; GRANT rds_ad TO "bob@ONPREM.EXAMPLE.COM";')
+    assert krb.kinit("bob@ONPREM.EXAMPLE.COM", "Rabbit-Hole-123", cache="bob").ok
+    assert db.psql(instance, "bob@ONPREM.EXAMPLE.COM", cache="bob").value == "bob@ONPREM.EXAMPLE.COM"
+    assert "krbtgt/CORP.EXAMPLE.COM@ONPREM.EXAMPLE.COM" in krb.klist("bob").stdout
+    # Without the trust the ONPREM ticket reaches nothing in CORP.
+    ds.delete_trust(TrustId=outgoing)
+    assert not db.psql(instance, "bob@ONPREM.EXAMPLE.COM", cache="bob-fresh").ok
+
+
+def test_an_instance_in_another_account_joins_a_shared_directory(ds, dsdata, ec2, boto, db, krb):
+    from harness import Credentials
+
+    owner = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=owner)
+    user_with_password(ds, dsdata, owner, "alice", ALICE_PASSWORD)
+    consumer = Credentials("111122223333", "secret")
+    shared = ds.share_directory(DirectoryId=owner, ShareTarget={"Id": "111122223333", "Type": "ACCOUNT"},
+                                ShareMethod="HANDSHAKE")["SharedDirectoryId"]
+    consumer_rds, consumer_iam, consumer_ec2 = boto("rds", consumer), boto("iam", consumer), boto("ec2", consumer)
+    role = kerberos_role(consumer_iam)
+    refused(lambda: create_instance(consumer_rds, Domain=shared, DomainIAMRoleName=role), "DomainNotFoundFault", 404)
+    boto("ds", consumer).accept_shared_directory(SharedDirectoryId=shared)
+
+    # The consumer's database lives in a VPC of its own: until it is peered with the directory's,
+    # the join fails (as AWS finds out only later), and a repeated modify recovers.
+    vpc = consumer_ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [consumer_ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
+               for i, zone in enumerate("ab")]
+    consumer_rds.create_db_subnet_group(DBSubnetGroupName="app", DBSubnetGroupDescription="app", SubnetIds=subnets)
+    create_instance(consumer_rds, Domain=shared, DomainIAMRoleName=role, DBSubnetGroupName="app")
+    failed = wait_for_membership(consumer_rds, "kerbdb", ["enable-kerberos-failed"])
+    assert failed["DBSubnetGroup"]["VpcId"] == vpc
+    owner_vpc = ds.describe_directories(DirectoryIds=[owner])["DirectoryDescriptions"][0]["VpcSettings"]["VpcId"]
+    peering = consumer_ec2.create_vpc_peering_connection(VpcId=vpc, PeerVpcId=owner_vpc, PeerOwnerId="123456789012")
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=peering["VpcPeeringConnection"]["VpcPeeringConnectionId"])
+    consumer_rds.modify_db_instance(DBInstanceIdentifier="kerbdb", Domain=shared, DomainIAMRoleName=role, ApplyImmediately=True)
+    instance = wait_for_membership(consumer_rds, "kerbdb", ["kerberos-enabled"])
+    assert instance["DomainMemberships"][0]["Domain"] == shared
+
+    db.master(instance, f'CREATE USER "alice@{REALM}" WITH LOGIN; GRANT rds_ad TO "alice@{REALM}";')
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    assert db.psql(instance, f"alice@{REALM}", cache="alice").value == f"alice@{REALM}"
+
+
+def test_a_crashed_server_is_restarted_and_secrets_are_private(rds, ds, dsdata, iam, ec2, db, kerbside):
+    directory, instance = kerberos_instance(rds, ds, dsdata, iam, ec2)
+    engine = [e for e in kerbside.health()["engines"] if e["dbInstanceIdentifier"] == "kerbdb"][0]
+    folder = kerbside.data_dir / "engines" / engine["dbiResourceId"]
+    for secret in (folder / "krb5.keytab", folder / "tls" / "server.key", kerbside.data_dir / "ca" / "ca.key"):
+        assert secret.stat().st_mode & 0o777 == 0o600, secret
+    assert (folder / "pgdata").stat().st_mode & 0o077 == 0
+    old = engine["server"]["pid"]
+    os.kill(old, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        engine = [e for e in kerbside.health()["engines"] if e["dbInstanceIdentifier"] == "kerbdb"][0]
+        if engine["server"]["state"] == "running" and engine["server"]["pid"] != old:
+            break
+        time.sleep(0.05)
+    assert engine["server"]["pid"] != old and engine["server"]["restarts"] >= 1, engine
+    assert db.master(instance, "SELECT 1") == "1"
+    # The log never holds the master password.
+    assert MASTER_PASSWORD not in kerbside.log_text(tail=10_000_000)

@@ -1,0 +1,55 @@
+@testable import Engines
+import Foundation
+import Testing
+
+/// The pg_hba.conf Kerbside writes: first match wins, so each special role must be decided
+/// before the password rule, and end in a `reject` instead of falling through.
+@Suite struct PostgresRulesTests {
+    let instance = PostgresInstance(folder: URL(fileURLWithPath: "/tmp/x"), installation: PostgresInstallation(major: 15, bin: URL(fileURLWithPath: "/bin")),
+                                    user: EngineUser(name: "postgres", uid: 1, gid: 1))
+
+    func rules(iam: Bool, kerberos: Bool, forceSSL: Bool = false) -> [String] {
+        let settings = PostgresSettings(address: "127.1.2.3", port: 5432, iamAuthentication: iam, ldapPort: 7389,
+                                        resourceId: "db-ABC", kerberos: kerberos, forceSSL: forceSSL)
+        return instance.hostRules(settings).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+    }
+
+    func index(_ rules: [String], _ prefix: String) -> Int? { rules.firstIndex { $0.hasPrefix(prefix) } }
+
+    @Test func specialRolesAreDecidedBeforePasswords() throws {
+        let all = rules(iam: true, kerberos: true)
+        let password = try #require(index(all, "host all all"))
+        let iam = try #require(index(all, "hostssl all +rds_iam"))
+        let iamReject = try #require(index(all, "host all +rds_iam 127.0.0.0/8 reject"))
+        let gss = try #require(index(all, "host all +rds_ad 127.0.0.0/8 gss include_realm=1"))
+        let gssReject = try #require(index(all, "host all +rds_ad 127.0.0.0/8 reject"))
+        #expect(iam < iamReject && iamReject < password && gss < gssReject && gssReject < password)
+        #expect(all[iam].contains("ldapport=7389") && all[iam].contains("ldapsuffix=\",ou=db-ABC\""))
+        #expect(!all.contains { $0.contains("krb_realm") })
+    }
+
+    @Test func turnedOffMethodsLeaveOnlyTheRejects() {
+        let none = rules(iam: false, kerberos: false)
+        #expect(!none.contains { $0.contains(" ldap ") || $0.contains(" gss ") })
+        #expect(none.contains("host all +rds_iam 127.0.0.0/8 reject") && none.contains("host all +rds_ad 127.0.0.0/8 reject"))
+    }
+
+    @Test func forceSSLRequiresTLSForPasswords() {
+        let forced = rules(iam: false, kerberos: false, forceSSL: true)
+        #expect(forced.contains("hostssl all all 127.0.0.0/8 scram-sha-256") && forced.last == "host all all 127.0.0.0/8 reject")
+    }
+
+    @Test func administratorIsLocalOnly() {
+        let all = rules(iam: true, kerberos: true)
+        #expect(all.contains("host all rdsadmin 127.0.0.0/8 reject"))
+        #expect(all.contains("local all rdsadmin trust"))
+    }
+
+    @Test func scramVerifierHasPostgresFormat() {
+        let verifier = SCRAM.verifier(for: "pencil", salt: Array(repeating: 1, count: 16))
+        let parts = verifier.split(separator: "$")
+        #expect(parts.count == 3 && parts[0] == "SCRAM-SHA-256" && parts[1].hasPrefix("4096:"))
+        #expect(SCRAM.verifier(for: "pencil", salt: Array(repeating: 1, count: 16)) == verifier)
+        #expect(SCRAM.verifier(for: "pencil") != SCRAM.verifier(for: "pencil"))
+    }
+}
