@@ -473,3 +473,16 @@ def test_a_crashed_server_is_restarted_and_secrets_are_private(rds, ds, dsdata, 
     assert db.master(instance, "SELECT 1") == "1"
     # The log never holds the master password.
     assert MASTER_PASSWORD not in kerbside.log_text(tail=10_000_000)
+
+
+def test_tags_follow_the_instance_by_its_arn(rds):
+    create_instance(rds, wait=False, Tags=[{"Key": "team", "Value": "db"}])
+    arn = "arn:aws:rds:us-east-1:123456789012:db:kerbdb"
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "env", "Value": "ci"}, {"Key": "team", "Value": "platform"}])
+    assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "ci"}]
+    rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["team"])
+    assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "env", "Value": "ci"}]
+    refused(lambda: rds.list_tags_for_resource(ResourceName="arn:aws:rds:us-east-1:123456789012:db:nosuch"), "DBInstanceNotFound", 404)
+    refused(lambda: rds.list_tags_for_resource(ResourceName="not-an-arn"), "InvalidParameterValue", 400)
+    wait_for_status(rds, "kerbdb")
+    assert rds.describe_db_instances()["DBInstances"][0]["TagList"] == [{"Key": "env", "Value": "ci"}]

@@ -8,7 +8,7 @@ import pytest
 
 import shapes
 
-SERVED = {"iam", "sts", "ec2", "ds", "ds-data"}
+SERVED = {"iam", "sts", "ec2", "ds", "ds-data", "rds"}
 
 
 def test_every_implemented_operation_was_called_and_shape_checked(kerbside, full_run):
