@@ -90,6 +90,12 @@ def test_refusals_wrong_user_no_policy_unknown_key_expired_no_tls_password(boto,
     refused_login(db.psql(iam_instance, "iamuser", password=token(boto, limited, iam_instance)))
     # A key Kerbside never issued (the CLI's usual `test`): a token proves nothing without it.
     refused_login(db.psql(iam_instance, "iamuser", password=token(boto, Credentials("test", "test"), iam_instance)))
+    # A forged token (its signature changed) and one signed for another endpoint (misdirected).
+    genuine = token(boto, app, iam_instance)
+    forged = genuine[:-6] + ("000000" if not genuine.endswith("000000") else "111111")
+    refused_login(db.psql(iam_instance, "iamuser", password=forged))
+    elsewhere = dict(iam_instance, Endpoint=dict(iam_instance["Endpoint"], Port=iam_instance["Endpoint"]["Port"] + 1))
+    refused_login(db.psql(iam_instance, "iamuser", password=token(boto, app, elsewhere)))
     # A password instead of a token.
     refused_login(db.psql(iam_instance, "iamuser", password="not-a-token-at-all"))
     # Without TLS the login rule does not match, and nothing falls through to passwords.
@@ -106,7 +112,9 @@ def test_refusals_wrong_user_no_policy_unknown_key_expired_no_tls_password(boto,
     reasons = [refusal["reason"] for refusal in engine["refusedIAMLogins"]]
     assert any("expired" in reason for reason in reasons), reasons
     assert any("rds-db:connect" in reason for reason in reasons), reasons
-    assert all(expired not in reason for reason in reasons)
+    assert any("signature" in reason.lower() for reason in reasons), reasons
+    assert all(expired not in reason and forged[-64:] not in reason for reason in reasons)
+    assert expired not in kerbside.log_text(tail=10_000_000) and genuine not in kerbside.log_text(tail=10_000_000)
 
 
 def test_iam_authentication_follows_the_instance_setting(boto, iam, rds, db):
