@@ -204,6 +204,12 @@ public actor EngineHost {
     private func run(_ instance: RDSInstance, _ server: PostgresInstance) async throws -> Bool {
         await Orphans.stop(pidFile: server.pidFile, program: "postgres", marker: server.dataDirectory.path, signal: SIGINT)
         let status = await supervisor.start(server.spec(name: childName(instance), port: instance.port))
+        // A reset or a delete may have removed the instance while its server was starting.
+        guard (try? await store.read({ db in try RDSInstance.fetchOne(db, key: instance.resourceId) })) != nil else {
+            await supervisor.stop(childName(instance))
+            try? server.destroy()
+            return false
+        }
         guard status.state == .running else {
             await fail(instance, reason: "the PostgreSQL server did not start: \(status.lastError ?? "unknown"); see \(server.logFile.path)")
             return false
@@ -345,8 +351,10 @@ public actor EngineHost {
     /// For `POST /_kerbside/reset` (before the store is wiped): stops every server and removes
     /// every instance's files.
     public func removeAll() async {
-        let instances = (try? await store.read { db in try RDSInstance.fetchAll(db) }) ?? []
-        for instance in instances { await stop(instance) }
+        // Every database server, including one whose instance is still being created.
+        for name in await supervisor.statuses.keys where name.hasPrefix("postgres-") {
+            await supervisor.stop(name)
+        }
         try? FileManager.default.removeItem(at: enginesFolder)
         try? FileManager.default.removeItem(at: snapshotsFolder)
         refusedLogins = [:]
