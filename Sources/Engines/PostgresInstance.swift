@@ -143,7 +143,8 @@ public struct PostgresInstance: Sendable {
         }
         rules.append("host all +rds_ad \(network) reject")
         rules.append("host all \(PostgresTemplate.administrator) \(network) reject")
-        rules.append("\(settings.forceSSL ? "hostssl" : "host") all all \(network) scram-sha-256")
+        // `md5` accepts SCRAM-stored passwords with SCRAM and md5-stored ones (password_encryption = md5).
+        rules.append("\(settings.forceSSL ? "hostssl" : "host") all all \(network) md5")
         if settings.forceSSL { rules.append("host all all \(network) reject") }
         return rules.joined(separator: "\n") + "\n"
     }

@@ -36,7 +36,7 @@ import Testing
 
     @Test func forceSSLRequiresTLSForPasswords() {
         let forced = rules(iam: false, kerberos: false, forceSSL: true)
-        #expect(forced.contains("hostssl all all 127.0.0.0/8 scram-sha-256") && forced.last == "host all all 127.0.0.0/8 reject")
+        #expect(forced.contains("hostssl all all 127.0.0.0/8 md5") && forced.last == "host all all 127.0.0.0/8 reject")
     }
 
     @Test func administratorIsLocalOnly() {

@@ -486,3 +486,23 @@ def test_tags_follow_the_instance_by_its_arn(rds):
     refused(lambda: rds.list_tags_for_resource(ResourceName="not-an-arn"), "InvalidParameterValue", 400)
     wait_for_status(rds, "kerbdb")
     assert rds.describe_db_instances()["DBInstances"][0]["TagList"] == [{"Key": "env", "Value": "ci"}]
+
+
+def test_parameter_groups_reach_the_server(rds, db):
+    rds.create_db_parameter_group(DBParameterGroupName="kerberos", DBParameterGroupFamily="postgres17", Description="k")
+    rds.modify_db_parameter_group(DBParameterGroupName="kerberos", Parameters=[
+        {"ParameterName": "krb_caseins_users", "ParameterValue": "1", "ApplyMethod": "immediate"},
+        {"ParameterName": "log_connections", "ParameterValue": "1", "ApplyMethod": "immediate"},
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+    instance = create_instance(rds, DBParameterGroupName="kerberos", EngineVersion="17")
+    assert instance["DBParameterGroups"][0]["DBParameterGroupName"] == "kerberos"
+    assert db.master(instance, "SELECT current_setting('krb_caseins_users') || current_setting('log_connections')") == "onon"
+    assert db.psql(instance, "postgres", password=MASTER_PASSWORD, sslmode="disable").ok
+
+    rds.modify_db_parameter_group(DBParameterGroupName="kerberos", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    plain = db.psql(instance, "postgres", password=MASTER_PASSWORD, sslmode="disable")
+    assert not plain.ok and "no encryption" in plain.stderr
+    assert db.psql(instance, "postgres", password=MASTER_PASSWORD).ok
+    refused(lambda: rds.delete_db_parameter_group(DBParameterGroupName="kerberos"), "InvalidDBParameterGroupState", 400)
+    refused(lambda: create_instance(rds, "other", DBParameterGroupName="kerberos", EngineVersion="16"), "InvalidParameterCombination", 400)

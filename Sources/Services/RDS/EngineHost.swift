@@ -187,9 +187,15 @@ public actor EngineHost {
     /// Writes the server's settings, TLS files and keytab, as the record now says.
     private func prepare(_ instance: RDSInstance, _ server: PostgresInstance, recovery: PostgresSettings.Recovery? = nil) async throws {
         let kerberos = instance.domainStatus == "kerberos-enabled"
+        let parameters = (try? await store.read { db in
+            try RDSParameters.effectiveValues(group: instance.parameterGroupName, account: instance.accountId, region: instance.region, db)
+        }) ?? [:]
+        let enabled = { (name: String) in ["1", "on", "true"].contains(parameters[name]?.lowercased() ?? "") }
         var settings = PostgresSettings(
             address: instance.address, port: instance.port, iamAuthentication: instance.iamAuthentication,
-            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos)
+            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos,
+            forceSSL: enabled("rds.force_ssl"), caseInsensitiveKerberosUsers: enabled("krb_caseins_users"),
+            passwordEncryption: parameters["password_encryption"] ?? "scram-sha-256", logConnections: enabled("log_connections"))
         settings.recovery = recovery
         try server.configure(settings)
         let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
