@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port of the AWS endpoint.")
     var port = 4566
 
-    @Option(help: "Directory for Kerbside's state (created 0700). Default: $KERBSIDE_DATA_DIR, else $XDG_DATA_HOME/kerbside, else ~/.local/share/kerbside.")
+    @Option(help: "Directory for Kerbside's state (created 0711; everything in it is private). Default: $KERBSIDE_DATA_DIR, else /var/lib/kerbside as root, else $XDG_DATA_HOME/kerbside, else ~/.local/share/kerbside. As root, database servers run as `postgres`, which must be able to pass through every folder above it.")
     var dataDir: String?
 
     @Flag(help: "Refuse access keys that Kerbside did not issue (InvalidClientTokenId), instead of treating them as the account's root user.")
@@ -54,6 +54,8 @@ struct Serve: AsyncParsableCommand {
     static func dataDirectory(_ explicit: String?) -> URL {
         let environment = ProcessInfo.processInfo.environment
         if let path = explicit ?? environment["KERBSIDE_DATA_DIR"] { return URL(fileURLWithPath: path) }
+        // Root's home is closed to other users, and PostgreSQL runs as `postgres`.
+        if getuid() == 0 { return URL(fileURLWithPath: "/var/lib/kerbside") }
         if let xdg = environment["XDG_DATA_HOME"] { return URL(fileURLWithPath: xdg).appendingPathComponent("kerbside") }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/kerbside")
     }
