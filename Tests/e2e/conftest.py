@@ -4,7 +4,7 @@ Fixtures:
   kerbside       the session's server (a `harness.Kerbside`)
   endpoint       its URL
   boto           client factory: boto(service, credentials=ROOT, validate=True) with the shape check
-  iam, sts, ec2  root clients (access key `test`, account 123456789012, us-east-1)
+  iam, sts, ec2, ds, dsdata, rds  root clients (access key `test`, account 123456789012, us-east-1)
   aws            the AWS CLI against the session's server: aws("iam", "create-user", ...)
   start_kerbside starts another server (e.g. strict_credentials=True); stopped after the test
 """
@@ -64,6 +64,21 @@ def sts(boto):
 @pytest.fixture
 def ec2(boto):
     return boto("ec2")
+
+
+@pytest.fixture
+def ds(boto):
+    return boto("ds")
+
+
+@pytest.fixture
+def dsdata(boto):
+    return boto("ds-data")
+
+
+@pytest.fixture
+def rds(boto):
+    return boto("rds")
 
 
 @pytest.fixture(scope="session")

@@ -20,16 +20,6 @@ REALM = "CORP.EXAMPLE.COM"
 
 
 @pytest.fixture
-def ds(boto):
-    return boto("ds")
-
-
-@pytest.fixture
-def dsdata(boto):
-    return boto("ds-data")
-
-
-@pytest.fixture
 def kerberos(endpoint, tmp_path):
     return KerberosClient(endpoint, tmp_path)
 

@@ -12,31 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import ClientError
 
 from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_membership,
                        wait_for_status)
 from directories import ADMIN_PASSWORD, create_directory, user_with_password
 from harness import engine_reachable_dir
+from refusals import refused
 from kerberos import KerberosClient
 
 REALM = "CORP.EXAMPLE.COM"
 ALICE_PASSWORD = "Wonder-Land-42"
-
-
-@pytest.fixture
-def rds(boto):
-    return boto("rds")
-
-
-@pytest.fixture
-def ds(boto):
-    return boto("ds")
-
-
-@pytest.fixture
-def dsdata(boto):
-    return boto("ds-data")
 
 
 @pytest.fixture
@@ -47,17 +32,6 @@ def db(endpoint, tmp_path):
 @pytest.fixture
 def krb(endpoint, tmp_path):
     return KerberosClient(endpoint, tmp_path)
-
-
-def refused(client_call, code: str, status: int, message: str | None = None):
-    with pytest.raises(ClientError) as raised:
-        client_call()
-    error = raised.value.response
-    assert error["Error"]["Code"] == code, error
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == status, error
-    if message:
-        assert message in error["Error"]["Message"], error
-    return error
 
 
 def kerberos_instance(rds, ds, dsdata, iam, ec2, **extra):
@@ -106,7 +80,8 @@ def test_describe_filters_paging_and_the_cli(rds, aws):
     assert rds.describe_db_instances(Filters=[{"Name": "domain", "Values": ["d-1234567890"]}])["DBInstances"] == []
     page = rds.describe_db_instances(MaxRecords=20)
     assert [i["DBInstanceIdentifier"] for i in page["DBInstances"]] == ["one", "two"]
-    refused(lambda: rds.describe_db_instances(DBInstanceIdentifier="nosuch"), "DBInstanceNotFound", 404, "nosuch")
+    with refused("DBInstanceNotFound", 404, "nosuch"):
+        rds.describe_db_instances(DBInstanceIdentifier="nosuch")
     listed = aws("rds", "describe-db-instances", "--db-instance-identifier", "one")
     assert listed.code == 0, listed.stderr
     assert listed.json["DBInstances"][0]["DbiResourceId"] == first["DbiResourceId"]
@@ -118,25 +93,27 @@ def test_bad_requests_are_refused_and_create_nothing(rds):
     base = dict(Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20, MasterUsername="postgres",
                 MasterUserPassword=MASTER_PASSWORD)
     for identifier in ("1abc", "ab--c", "abc-", "a" * 64, "under_score"):
-        refused(lambda: rds.create_db_instance(DBInstanceIdentifier=identifier, **base), "InvalidParameterValue", 400,
-                "is not a valid identifier")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "short"}),
-            "InvalidParameterValue", 400, "shorter than 8 characters")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "has/slash-123"}),
-            "InvalidParameterValue", 400, "printable ASCII")
+        with refused("InvalidParameterValue", 400, "is not a valid identifier"):
+            rds.create_db_instance(DBInstanceIdentifier=identifier, **base)
+    with refused("InvalidParameterValue", 400, "shorter than 8 characters"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "short"})
+    with refused("InvalidParameterValue", 400, "printable ASCII"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUserPassword": "has/slash-123"})
     without_password = {k: v for k, v in base.items() if k != "MasterUserPassword"}
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **without_password), "InvalidParameterValue", 400,
-            "MasterUserPassword")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUsername": "rdsadmin"}),
-            "InvalidParameterValue", 400, "reserved word")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "EngineVersion": "9.1"}),
-            "InvalidParameterCombination", 400, "Cannot find version 9.1")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "AllocatedStorage": 5}),
-            "InvalidParameterValue", 400, "Invalid storage size")
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "Port": 80}), "InvalidParameterValue", 400)
+    with refused("InvalidParameterValue", 400, "MasterUserPassword"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **without_password)
+    with refused("InvalidParameterValue", 400, "reserved word"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "MasterUsername": "rdsadmin"})
+    with refused("InvalidParameterCombination", 400, "Cannot find version 9.1"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "EngineVersion": "9.1"})
+    with refused("InvalidParameterValue", 400, "Invalid storage size"):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "AllocatedStorage": 5})
+    with refused("InvalidParameterValue", 400):
+        rds.create_db_instance(DBInstanceIdentifier="x", **{**base, "Port": 80})
     assert rds.describe_db_instances()["DBInstances"] == []
     create_instance(rds, "taken", wait=False)
-    refused(lambda: rds.create_db_instance(DBInstanceIdentifier="TAKEN", **base), "DBInstanceAlreadyExists", 400)
+    with refused("DBInstanceAlreadyExists", 400):
+        rds.create_db_instance(DBInstanceIdentifier="TAKEN", **base)
     wait_for_status(rds, "taken")
 
 
@@ -172,16 +149,21 @@ def test_the_seed_story_kerberos_login_with_kinit_and_psql(rds, ds, dsdata, iam,
 
 def test_the_join_refuses_unknown_directories_and_invalid_roles(rds, ds, iam, ec2):
     directory = create_directory(ds, ec2)
-    refused(lambda: create_instance(rds, Domain="d-0000000000", DomainIAMRoleName="whatever"), "DomainNotFoundFault", 404)
+    with refused("DomainNotFoundFault", 404):
+        create_instance(rds, Domain="d-0000000000", DomainIAMRoleName="whatever")
     message = "IAM role provided is not valid, please check that the role exists and has the correct policies"
-    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="missing"), "InvalidParameterValue", 400, message)
+    with refused("InvalidParameterValue", 400, message):
+        create_instance(rds, Domain=directory, DomainIAMRoleName="missing")
     only_rds = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                        "Principal": {"Service": "rds.amazonaws.com"}}]}
     kerberos_role(iam, "only-rds", trust=only_rds)
-    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="only-rds"), "InvalidParameterValue", 400, message)
+    with refused("InvalidParameterValue", 400, message):
+        create_instance(rds, Domain=directory, DomainIAMRoleName="only-rds")
     kerberos_role(iam, "no-policy", attach=False)
-    refused(lambda: create_instance(rds, Domain=directory, DomainIAMRoleName="no-policy"), "InvalidParameterValue", 400, message)
-    refused(lambda: create_instance(rds, Domain=directory), "InvalidParameterCombination", 400)
+    with refused("InvalidParameterValue", 400, message):
+        create_instance(rds, Domain=directory, DomainIAMRoleName="no-policy")
+    with refused("InvalidParameterCombination", 400):
+        create_instance(rds, Domain=directory)
     assert rds.describe_db_instances()["DBInstances"] == []
 
 
@@ -243,13 +225,14 @@ def test_joining_later_leaving_and_a_pending_join_applied_at_reboot(rds, ds, dsd
 def test_stop_start_reboot_modify_and_delete_act_on_the_server(rds, db, kerbside):
     instance = create_instance(rds)
     db.master(instance, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('before stop')")
-    refused(lambda: rds.start_db_instance(DBInstanceIdentifier="kerbdb"), "InvalidDBInstanceState", 400)
+    with refused("InvalidDBInstanceState", 400):
+        rds.start_db_instance(DBInstanceIdentifier="kerbdb")
     assert rds.stop_db_instance(DBInstanceIdentifier="kerbdb")["DBInstance"]["DBInstanceStatus"] == "stopping"
     wait_for_status(rds, "kerbdb", ["stopped"])
     stopped = db.psql(instance, "postgres", password=MASTER_PASSWORD)
     assert not stopped.ok
-    refused(lambda: rds.modify_db_instance(DBInstanceIdentifier="kerbdb", MasterUserPassword="Another-Pass-1"),
-            "InvalidDBInstanceState", 400)
+    with refused("InvalidDBInstanceState", 400):
+        rds.modify_db_instance(DBInstanceIdentifier="kerbdb", MasterUserPassword="Another-Pass-1")
     rds.start_db_instance(DBInstanceIdentifier="kerbdb")
     wait_for_status(rds, "kerbdb")
     assert db.master(instance, "SELECT note FROM kept") == "before stop"
@@ -268,7 +251,8 @@ def test_stop_start_reboot_modify_and_delete_act_on_the_server(rds, db, kerbside
     assert instance["Endpoint"]["Port"] == 6543
     assert db.master(instance, "SELECT current_setting('port')") == "6543"
 
-    refused(lambda: rds.delete_db_instance(DBInstanceIdentifier="kerbdb"), "InvalidParameterCombination", 400)
+    with refused("InvalidParameterCombination", 400):
+        rds.delete_db_instance(DBInstanceIdentifier="kerbdb")
     deleted = rds.delete_db_instance(DBInstanceIdentifier="kerbdb", SkipFinalSnapshot=True)["DBInstance"]
     assert deleted["DBInstanceStatus"] == "deleting"
     gone = rds.get_waiter("db_instance_deleted")
@@ -326,7 +310,8 @@ def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, d
     assert snapshot["DbiResourceId"] == source["DbiResourceId"] and snapshot["SnapshotType"] == "manual"
     assert snapshot["TagList"] == [{"Key": "k", "Value": "v"}]
     db.master(source, "INSERT INTO notes VALUES ('after')")
-    refused(lambda: rds.create_db_snapshot(DBSnapshotIdentifier="first", DBInstanceIdentifier="kerbdb"), "DBSnapshotAlreadyExists", 400)
+    with refused("DBSnapshotAlreadyExists", 400):
+        rds.create_db_snapshot(DBSnapshotIdentifier="first", DBInstanceIdentifier="kerbdb")
 
     directory = create_directory(ds, ec2)
     ds.enable_directory_data_access(DirectoryId=directory)
@@ -334,7 +319,8 @@ def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, d
     role = kerberos_role(iam)
     rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="restored", DBSnapshotIdentifier="first",
                                              Domain=directory, DomainIAMRoleName=role)
-    refused(lambda: rds.delete_db_snapshot(DBSnapshotIdentifier="first"), "InvalidDBSnapshotState", 400)
+    with refused("InvalidDBSnapshotState", 400):
+        rds.delete_db_snapshot(DBSnapshotIdentifier="first")
     restored = wait_for_status(rds, "restored")
     assert restored["DomainMemberships"][0]["Status"] == "kerberos-enabled"
     assert db.master(restored, "SELECT string_agg(note, ',') FROM notes") == "before"
@@ -345,9 +331,10 @@ def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, d
     assert db.psql(restored, f"alice@{REALM}", cache="alice").value == f"alice@{REALM}"
 
     rds.delete_db_snapshot(DBSnapshotIdentifier="first")
-    refused(lambda: rds.describe_db_snapshots(DBSnapshotIdentifier="first"), "DBSnapshotNotFound", 404)
-    refused(lambda: rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="again", DBSnapshotIdentifier="first"),
-            "DBSnapshotNotFound", 404)
+    with refused("DBSnapshotNotFound", 404):
+        rds.describe_db_snapshots(DBSnapshotIdentifier="first")
+    with refused("DBSnapshotNotFound", 404):
+        rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="again", DBSnapshotIdentifier="first")
 
 
 def test_a_point_in_time_restore_replays_the_log_until_that_time(rds, db):
@@ -370,13 +357,13 @@ def test_a_point_in_time_restore_replays_the_log_until_that_time(rds, db):
     db.master(as_of, "INSERT INTO notes VALUES ('new')")
 
     too_early = datetime.datetime(2001, 1, 1, tzinfo=datetime.timezone.utc)
-    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x",
-                                                             RestoreTime=too_early), "InvalidRestoreFault", 400)
-    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x"),
-            "InvalidParameterCombination", 400)
+    with refused("InvalidRestoreFault", 400):
+        rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x", RestoreTime=too_early)
+    with refused("InvalidParameterCombination", 400):
+        rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="x")
     create_instance(rds, "nobackups", BackupRetentionPeriod=0)
-    refused(lambda: rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="nobackups", TargetDBInstanceIdentifier="x",
-                                                             UseLatestRestorableTime=True), "PointInTimeRestoreNotEnabled", 400)
+    with refused("PointInTimeRestoreNotEnabled", 400):
+        rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="nobackups", TargetDBInstanceIdentifier="x", UseLatestRestorableTime=True)
 
 
 def test_a_final_snapshot_outlives_its_instance_and_events_tell_the_story(rds, db):
@@ -395,7 +382,8 @@ def test_a_final_snapshot_outlives_its_instance_and_events_tell_the_story(rds, d
     for expected in ("DB instance created", "DB instance available", "DB instance restarted", "DB instance deleted",
                      "Snapshot final created"):
         assert expected in messages, messages
-    refused(lambda: rds.describe_events(SourceIdentifier="kerbdb"), "InvalidParameterCombination", 400)
+    with refused("InvalidParameterCombination", 400):
+        rds.describe_events(SourceIdentifier="kerbdb")
 
 
 def test_users_of_a_trusted_forest_log_in_too(rds, ds, dsdata, iam, ec2, db, krb):
@@ -430,7 +418,8 @@ def test_an_instance_in_another_account_joins_a_shared_directory(ds, dsdata, ec2
                                 ShareMethod="HANDSHAKE")["SharedDirectoryId"]
     consumer_rds, consumer_iam, consumer_ec2 = boto("rds", consumer), boto("iam", consumer), boto("ec2", consumer)
     role = kerberos_role(consumer_iam)
-    refused(lambda: create_instance(consumer_rds, Domain=shared, DomainIAMRoleName=role), "DomainNotFoundFault", 404)
+    with refused("DomainNotFoundFault", 404):
+        create_instance(consumer_rds, Domain=shared, DomainIAMRoleName=role)
     boto("ds", consumer).accept_shared_directory(SharedDirectoryId=shared)
 
     # The consumer's database lives in a VPC of its own: until it is peered with the directory's,
@@ -482,8 +471,10 @@ def test_tags_follow_the_instance_by_its_arn(rds):
     assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "ci"}]
     rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["team"])
     assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "env", "Value": "ci"}]
-    refused(lambda: rds.list_tags_for_resource(ResourceName="arn:aws:rds:us-east-1:123456789012:db:nosuch"), "DBInstanceNotFound", 404)
-    refused(lambda: rds.list_tags_for_resource(ResourceName="not-an-arn"), "InvalidParameterValue", 400)
+    with refused("DBInstanceNotFound", 404):
+        rds.list_tags_for_resource(ResourceName="arn:aws:rds:us-east-1:123456789012:db:nosuch")
+    with refused("InvalidParameterValue", 400):
+        rds.list_tags_for_resource(ResourceName="not-an-arn")
     wait_for_status(rds, "kerbdb")
     assert rds.describe_db_instances()["DBInstances"][0]["TagList"] == [{"Key": "env", "Value": "ci"}]
 
@@ -504,5 +495,7 @@ def test_parameter_groups_reach_the_server(rds, db):
     plain = db.psql(instance, "postgres", password=MASTER_PASSWORD, sslmode="disable")
     assert not plain.ok and "no encryption" in plain.stderr
     assert db.psql(instance, "postgres", password=MASTER_PASSWORD).ok
-    refused(lambda: rds.delete_db_parameter_group(DBParameterGroupName="kerberos"), "InvalidDBParameterGroupState", 400)
-    refused(lambda: create_instance(rds, "other", DBParameterGroupName="kerberos", EngineVersion="16"), "InvalidParameterCombination", 400)
+    with refused("InvalidDBParameterGroupState", 400):
+        rds.delete_db_parameter_group(DBParameterGroupName="kerberos")
+    with refused("InvalidParameterCombination", 400):
+        create_instance(rds, "other", DBParameterGroupName="kerberos", EngineVersion="16")

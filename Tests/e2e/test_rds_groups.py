@@ -3,15 +3,9 @@ and prepares before creating a PostgreSQL instance, and what RDS refuses."""
 
 from __future__ import annotations
 
-import pytest
 
 from harness import DEFAULT_ACCOUNT, REGION
 from refusals import refused
-
-
-@pytest.fixture
-def rds(boto):
-    return boto("rds")
 
 
 def make_network(ec2, cidr="10.20.0.0/16", zones=("a", "b")) -> tuple[str, list[str]]:

@@ -15,11 +15,6 @@ from harness import Credentials
 
 
 @pytest.fixture
-def rds(boto):
-    return boto("rds")
-
-
-@pytest.fixture
 def db(endpoint, tmp_path):
     return DatabaseClient(endpoint, tmp_path)
 

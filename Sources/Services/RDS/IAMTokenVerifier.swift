@@ -178,33 +178,11 @@ public struct IAMTokenVerifier: Sendable {
     /// `aws:UserAgent` and the like are not supported, so they are absent.
     static func requestContext(_ caller: Caller, credential: IssuedCredential, region: String, now: Date,
                                _ db: Database) throws -> [String: ContextValue] {
-        var context: [String: ContextValue] = [
-            "aws:PrincipalArn": .string(caller.principalArn),
-            "aws:PrincipalAccount": .string(caller.accountId),
-            "aws:userid": .string(caller.userId),
-            "aws:CurrentTime": .date(now),
-            "aws:EpochTime": .number(now.timeIntervalSince1970.rounded(.down)),
-            "aws:RequestedRegion": .string(region),
-            // pg_hba only sends IAM logins through hostssl lines.
-            "aws:SecureTransport": .bool(true),
-            "aws:MultiFactorAuthPresent": .bool(false),
-        ]
+        // pg_hba only sends IAM logins through hostssl lines.
+        var context = try RequestContext.of(caller, now: now, region: region, secureTransport: true, db)
         if case .session(let session, _) = credential {
             context["aws:TokenIssueTime"] = .date(session.createdAt)
         }
-        var principalTags: [Tag] = []
-        switch caller.kind {
-        case .user(let userId, let userName):
-            context["aws:PrincipalType"] = .string("User")
-            context["aws:username"] = .string(userName)
-            principalTags = try ResourceTags.of(userId, db)
-        case .assumedRole(let roleId, _, _):
-            context["aws:PrincipalType"] = .string("AssumedRole")
-            principalTags = try ResourceTags.of(roleId, db)
-        case .root, .anonymous:
-            context["aws:PrincipalType"] = .string("Account")
-        }
-        for tag in principalTags { context["aws:PrincipalTag/\(tag.key)"] = .string(tag.value) }
         return context
     }
 }

@@ -122,30 +122,8 @@ extension STSService {
 
     /// The condition keys AWS puts in the request context of an AssumeRole call.
     static func requestContext(_ caller: Caller, input: AssumeRoleRequest, call: CallContext, _ db: Database) throws -> [String: ContextValue] {
-        var context: [String: ContextValue] = [
-            "aws:PrincipalArn": .string(caller.principalArn),
-            "aws:PrincipalAccount": .string(caller.accountId),
-            "aws:userid": .string(caller.userId),
-            "aws:CurrentTime": .date(call.now),
-            "aws:EpochTime": .number(call.now.timeIntervalSince1970.rounded(.down)),
-            "aws:RequestedRegion": .string(call.region),
-            "aws:SecureTransport": .bool(false),
-            "aws:MultiFactorAuthPresent": .bool(false),
-            "sts:RoleSessionName": .string(input.roleSessionName),
-        ]
-        var principalTags: [Tag] = []
-        switch caller.kind {
-        case .user(let userId, let userName):
-            context["aws:PrincipalType"] = .string("User")
-            context["aws:username"] = .string(userName)
-            principalTags = try ResourceTags.of(userId, db)
-        case .assumedRole(let roleId, _, _):
-            context["aws:PrincipalType"] = .string("AssumedRole")
-            principalTags = try ResourceTags.of(roleId, db)
-        case .root, .anonymous:
-            context["aws:PrincipalType"] = .string("Account")
-        }
-        for tag in principalTags { context["aws:PrincipalTag/\(tag.key)"] = .string(tag.value) }
+        var context = try RequestContext.of(caller, now: call.now, region: call.region, secureTransport: false, db)
+        context["sts:RoleSessionName"] = .string(input.roleSessionName)
         if let externalId = input.externalId { context["sts:ExternalId"] = .string(externalId) }
         if let sourceIdentity = input.sourceIdentity { context["sts:SourceIdentity"] = .string(sourceIdentity) }
         let sessionTags = input.tags ?? []
