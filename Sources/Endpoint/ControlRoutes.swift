@@ -46,7 +46,7 @@ struct ControlRoutes: Sendable {
         let domainStatus: String?
         let domainStatusReason: String?
         let server: ChildStatus?
-        let refusedIAMLogins: [EngineHost.RefusedLogin]
+        let refusedLogins: [EngineHost.RefusedLogin]
     }
 
     struct Health: Encodable {
@@ -76,7 +76,7 @@ struct ControlRoutes: Sendable {
                              dbiResourceId: instance.resourceId, engine: instance.engine, status: instance.status,
                              statusReason: instance.statusReason, endpoint: instance.endpointHost, address: instance.address,
                              port: instance.port, domainStatus: instance.domainStatus, domainStatusReason: instance.domainStatusReason,
-                             server: children[engines.childName(instance)], refusedIAMLogins: refused))
+                             server: children[engines.childName(instance)], refusedLogins: refused))
             }
             return json(200, Health(status: "ready", version: version, services: services.signingNames,
                                     krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth))

@@ -20,9 +20,11 @@ struct RuntimeService: Service {
             logger.error("IAM database logins cannot be checked: \(error)")
         }
         await engines.restoreAll()
+        await engines.watchLogins()
         try? await gracefulShutdown()
         logger.info("stopping child processes")
         await supervisor.stopAll()
         await engines.stopTokenResponder()
+        await engines.stopWatchingLogins()
     }
 }

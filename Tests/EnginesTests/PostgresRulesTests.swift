@@ -53,3 +53,31 @@ import Testing
         #expect(SCRAM.verifier(for: "pencil") != SCRAM.verifier(for: "pencil"))
     }
 }
+
+/// Refused logins as PostgreSQL 15 logs them (default `log_line_prefix`).
+@Suite struct PostgresLoginLogTests {
+    @Test func readsRefusalsWithTheirDetailAcrossReads() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pglog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+            2026-11-30 10:08:45.505 UTC [1231] LOG:  connection received: host=127.1.2.3 port=5555
+            2026-11-30 10:08:45.506 UTC [1231] FATAL:  password authentication failed for user "master"
+            2026-11-30 10:08:45.506 UTC [1231] DETAIL:  Connection matched pg_hba.conf line 9: "host all all 127.0.0.0/8 md5"
+            2026-11-30 10:08:46.001 UTC [1232] FATAL:  GSSAPI authentication failed for user "alice@CORP.EXAMPLE.COM"
+            2026-11-30 10:08:46.101 UTC [1233] FATAL:  pg_hba.conf rejects connection for host "127.1.2.3", user "iamuser", database "postgres", no encryption
+            2026-11-30 10:08:46.201 UTC [1234] FATAL:  LDAP authentication failed for user "iamuser"
+            2026-11-30 10:08:46.301 UTC [1235] FATAL:  password authentication failed for user "la
+            """.utf8).write(to: file)
+        var log = PostgresLoginLog(file: file)
+        let first = log.newRefusals()
+        #expect(first.map(\.method) == ["password", "kerberos", "rules", "iam"])
+        #expect(first[0].user == "master" && first[0].reason.contains("pg_hba.conf line 9"))
+        #expect(first[2].user == "iamuser")
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("te\"\n".utf8))
+        try handle.close()
+        #expect(log.newRefusals().map(\.user) == ["late"])
+        #expect(log.newRefusals().isEmpty)
+    }
+}

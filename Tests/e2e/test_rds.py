@@ -45,7 +45,18 @@ def kerberos_instance(rds, ds, dsdata, iam, ec2, **extra):
 
 # --- passwords, endpoints, TLS -------------------------------------------------------------------
 
-def test_an_instance_is_a_real_postgres_reached_by_its_endpoint_over_verified_tls(rds, db):
+def wait_for_refusal(kerbside, instance: dict, method: str, timeout: float = 5.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        engine = [e for e in kerbside.health()["engines"] if e["dbiResourceId"] == instance["DbiResourceId"]][0]
+        found = [r for r in engine["refusedLogins"] if r["method"] == method]
+        if found:
+            return found[-1]
+        assert time.monotonic() < deadline, f"no {method} refusal reported: {engine['refusedLogins']}"
+        time.sleep(0.1)
+
+
+def test_an_instance_is_a_real_postgres_reached_by_its_endpoint_over_verified_tls(rds, db, kerbside):
     created = rds.create_db_instance(DBInstanceIdentifier="AppDB", Engine="postgres", DBInstanceClass="db.t3.micro",
                                      AllocatedStorage=20, MasterUsername="master", MasterUserPassword=MASTER_PASSWORD,
                                      DBName="app", Tags=[{"Key": "team", "Value": "db"}])["DBInstance"]
@@ -66,6 +77,9 @@ def test_an_instance_is_a_real_postgres_reached_by_its_endpoint_over_verified_tl
                                         "WHERE a.rolname = 'master'")
     wrong = db.psql(instance, "master", password="not-the-password")
     assert not wrong.ok and 'password authentication failed for user "master"' in wrong.stderr
+    # Kerbside reports the refusal with the server's reason, never the password.
+    refusal = wait_for_refusal(kerbside, instance, "password")
+    assert refusal["user"] == "master" and "not-the-password" not in json.dumps(kerbside.health())
     # The certificate names the endpoint, so verify-full refuses any other name.
     other = db.psql(instance, "master", password=MASTER_PASSWORD, host="elsewhere.example.com")
     assert not other.ok and "does not match host name" in other.stderr
@@ -119,7 +133,7 @@ def test_bad_requests_are_refused_and_create_nothing(rds):
 
 # --- Kerberos: the seed story ----------------------------------------------------------------------
 
-def test_the_seed_story_kerberos_login_with_kinit_and_psql(rds, ds, dsdata, iam, ec2, db, krb):
+def test_the_seed_story_kerberos_login_with_kinit_and_psql(rds, ds, dsdata, iam, ec2, db, krb, kerbside):
     directory, instance = kerberos_instance(rds, ds, dsdata, iam, ec2)
     membership = instance["DomainMemberships"][0]
     assert membership == {"Domain": directory, "Status": "kerberos-enabled", "FQDN": "corp.example.com",
@@ -142,6 +156,7 @@ def test_the_seed_story_kerberos_login_with_kinit_and_psql(rds, ds, dsdata, iam,
     assert krb.kinit(f"Admin@{REALM}", ADMIN_PASSWORD, cache="admin").ok
     impostor = db.psql(instance, f"alice@{REALM}", cache="admin")
     assert not impostor.ok and f'GSSAPI authentication failed for user "alice@{REALM}"' in impostor.stderr
+    assert wait_for_refusal(kerbside, instance, "kerberos")["user"] == f"alice@{REALM}"
     db.master(instance, f"ALTER ROLE \"alice@{REALM}\" PASSWORD 'Some-Password-1'")
     by_password = db.psql(instance, f"alice@{REALM}", password="Some-Password-1")
     assert not by_password.ok and "GSSAPI" in by_password.stderr and "password" not in by_password.stderr

@@ -21,12 +21,16 @@ public actor EngineHost {
     /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
     private var tokenResponderPort = 0
     private var tokenResponder: LDAPBindResponder?
-    /// The latest refused IAM logins per instance, for the health view (never the token).
+    /// The latest refused logins per instance, for the health view (never a password or token).
     private var refusedLogins: [String: [RefusedLogin]] = [:]
+    private var serverLogs: [String: PostgresLoginLog] = [:]
+    private var logWatcher: Task<Void, Never>?
 
     public struct RefusedLogin: Sendable, Encodable {
         public let at: Date
         public let user: String
+        /// `iam`, `kerberos`, `password`, or `rules` (no login rule admits it).
+        public let method: String
         public let reason: String
     }
 
@@ -91,10 +95,43 @@ public actor EngineHost {
             return .success
         case .refused(let reason):
             logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
-            var recent = refusedLogins[bind.resource] ?? []
-            recent.append(RefusedLogin(at: Date(), user: bind.user, reason: reason))
-            refusedLogins[bind.resource] = Array(recent.suffix(10))
+            remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
             return .refused(diagnostic: reason)
+        }
+    }
+
+    private func remember(_ refusal: RefusedLogin, of resourceId: String) {
+        refusedLogins[resourceId] = Array(((refusedLogins[resourceId] ?? []) + [refusal]).suffix(20))
+    }
+
+    /// Follows the servers' logs for refused password, Kerberos and rule logins (IAM ones are
+    /// known first-hand), into Kerbside's log and the health view. Polls twice a second.
+    public func watchLogins() {
+        guard logWatcher == nil else { return }
+        logWatcher = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.readServerLogs()
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    public func stopWatchingLogins() {
+        logWatcher?.cancel()
+        logWatcher = nil
+    }
+
+    private func readServerLogs() async {
+        let running = await supervisor.statuses.filter { $0.key.hasPrefix("postgres-") && $0.value.state == .running }.keys
+        for name in running {
+            let resourceId = String(name.dropFirst("postgres-".count))
+            var log = serverLogs[resourceId] ?? PostgresLoginLog(file: enginesFolder.appendingPathComponent(resourceId).appendingPathComponent("postgresql.log"))
+            let refusals = log.newRefusals()
+            serverLogs[resourceId] = log
+            for refusal in refusals where refusal.method != "iam" {
+                logger.notice("database login of \(refusal.user) to \(resourceId) refused: \(refusal.reason)")
+                remember(RefusedLogin(at: Date(), user: refusal.user, method: refusal.method, reason: refusal.reason), of: resourceId)
+            }
         }
     }
 
@@ -364,6 +401,7 @@ public actor EngineHost {
         try? FileManager.default.removeItem(at: enginesFolder)
         try? FileManager.default.removeItem(at: snapshotsFolder)
         refusedLogins = [:]
+        serverLogs = [:]
     }
 
     public func isRunning(_ instance: RDSInstance) async -> Bool {

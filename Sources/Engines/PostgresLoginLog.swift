@@ -1,0 +1,60 @@
+import Foundation
+
+/// Reads refused logins out of a PostgreSQL server log, so Kerbside can report them with the
+/// server's own reason (the client only ever sees the FATAL line).
+public struct PostgresLoginLog: Sendable {
+    public struct Refusal: Sendable, Equatable {
+        public let user: String
+        /// `password`, `kerberos`, `iam` or `rules` (no pg_hba line admits the login).
+        public let method: String
+        public let reason: String
+    }
+
+    private var offset: UInt64 = 0
+    private var pending = ""
+    public let file: URL
+
+    public init(file: URL) {
+        self.file = file
+    }
+
+    /// The refusals written since the last call (at most `limit` bytes are read per call).
+    public mutating func newRefusals(limit: Int = 1 << 20) -> [Refusal] {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return [] }
+        defer { try? handle.close() }
+        if let size = try? handle.seekToEnd(), size < offset { offset = 0 }   // the log was replaced
+        try? handle.seek(toOffset: offset)
+        guard let data = try? handle.read(upToCount: limit), !data.isEmpty else { return [] }
+        offset += UInt64(data.count)
+        let text = pending + String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        pending = lines.removeLast()
+        var refusals: [Refusal] = []
+        for (index, line) in lines.enumerated() {
+            guard let refusal = Self.refusal(in: line) else { continue }
+            // The next line, when it is a DETAIL, says which rule or why.
+            let detail = index + 1 < lines.count ? Self.message(after: "DETAIL:  ", in: lines[index + 1]) : nil
+            refusals.append(detail.map { Refusal(user: refusal.user, method: refusal.method, reason: refusal.reason + " (" + $0 + ")") } ?? refusal)
+        }
+        return refusals
+    }
+
+    static func refusal(in line: String) -> Refusal? {
+        guard let message = message(after: "FATAL:  ", in: line), let user = quoted(after: "user \"", in: message) else { return nil }
+        let methods = [("password authentication failed", "password"), ("GSSAPI authentication failed", "kerberos"),
+                       ("LDAP authentication failed", "iam"), ("pg_hba.conf rejects connection", "rules"),
+                       ("no pg_hba.conf entry", "rules")]
+        guard let method = methods.first(where: { message.hasPrefix($0.0) })?.1 else { return nil }
+        return Refusal(user: user, method: method, reason: message)
+    }
+
+    static func message(after marker: String, in line: String) -> String? {
+        line.range(of: marker).map { String(line[$0.upperBound...]) }
+    }
+
+    static func quoted(after marker: String, in text: String) -> String? {
+        guard let start = text.range(of: marker) else { return nil }
+        let rest = text[start.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+}
