@@ -39,6 +39,7 @@ bench:
 	$(SWIFT) build -c release --product kerbside
 	$(PYTHON) scripts/bench.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_directories.py --kerbside $(CURDIR)/.build/release/kerbside
+	$(PYTHON) scripts/bench_rds.py --kerbside $(CURDIR)/.build/release/kerbside
 
 clean:
 	rm -rf .build

@@ -71,20 +71,30 @@ public struct PostgresInstance: Sendable {
     public var pidFile: URL { dataDirectory.appendingPathComponent("postmaster.pid") }
 
     /// Makes the folder and copies `source` (the template, or a snapshot's data) into it.
-    public func create(from source: URL) async throws {
+    /// With `adopting`, `source` is a copy made for this instance beforehand and is moved in.
+    public func create(from source: URL, adopting: Bool = false) async throws {
         let files = FileManager.default
         // The engine user passes through the parent (0711) but lists nothing in it.
         try files.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         try files.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try user.own(folder)
-        let copy = try await Command("/bin/cp", ["-a", source.path, dataDirectory.path], environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(120)).run()
-        guard copy.succeeded else { throw EngineError("could not copy \(source.path): \(copy.standardError)") }
+        if adopting {
+            try files.moveItem(at: source, to: dataDirectory)
+        } else {
+            try await Self.copy(source, to: dataDirectory)
+        }
         try? files.removeItem(at: dataDirectory.appendingPathComponent("postmaster.pid"))
         for directory in [socketDirectory, walArchive, folder.appendingPathComponent("tls")] {
             try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try user.own(directory)
         }
         try user.own(dataDirectory)
+    }
+
+    /// `cp -a`: keeps the engine user's ownership and modes.
+    public static func copy(_ source: URL, to target: URL) async throws {
+        let copy = try await Command("/bin/cp", ["-a", source.path, target.path], environment: ["PATH": "/usr/bin:/bin"], timeout: .seconds(120)).run()
+        guard copy.succeeded else { throw EngineError("could not copy \(source.path): \(copy.standardError)") }
     }
 
     /// Writes the instance's settings (`kerbside.conf`) and its client rules (`pg_hba.conf`).

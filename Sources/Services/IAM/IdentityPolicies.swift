@@ -2,6 +2,7 @@ import AWSWire
 import GRDB
 import Policy
 import State
+import Synchronization
 
 /// The policies that speak for an identity, gathered from IAM for the one evaluator.
 struct IdentityPolicies: Sendable {
@@ -90,11 +91,21 @@ struct IdentityPolicies: Sendable {
     }
 
     /// Stored documents were validated when written, so one that no longer parses is a bug.
+    /// Parsed documents are kept by their text: every authorization (an AssumeRole, an IAM
+    /// database login) reads the same few documents again.
     private static func parse(_ json: String) throws -> PolicyDocument {
+        if let cached = parsedDocuments.withLock({ $0[json] }) { return cached }
         do {
-            return try PolicyDocument(json: json, kind: .identity)
+            let document = try PolicyDocument(json: json, kind: .identity)
+            parsedDocuments.withLock { cache in
+                if cache.count >= 1024 { cache.removeAll(keepingCapacity: true) }
+                cache[json] = document
+            }
+            return document
         } catch {
             throw AWSError.internalFailure("a stored policy no longer parses: \(error.message)")
         }
     }
+
+    private static let parsedDocuments = Mutex<[String: PolicyDocument]>([:])
 }

@@ -17,6 +17,7 @@ public actor EngineHost {
     private let realms: RealmHost
     private let logger: Logger
     private var templateBuild: Task<URL, any Error>?
+    private var spareRefill: Task<Void, Never>?
     private var authority: CertificateAuthority?
     /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
     private var tokenResponderPort = 0
@@ -79,7 +80,8 @@ public actor EngineHost {
 
     /// One IAM-token login, as PostgreSQL forwards it: allowed, or refused with a reason that
     /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
-    private func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
+    /// Off the actor: logins are checked concurrently, on any core.
+    private nonisolated func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
         let instance = try? await store.read { db in try RDSInstance.fetchOne(db, key: bind.resource) }
         let verdict: IAMTokenVerdict
         if let instance, instance.iamAuthentication {
@@ -91,11 +93,11 @@ public actor EngineHost {
         }
         switch verdict {
         case .allowed(let caller):
-            logger.info("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) allowed for \(caller)")
+            logger.debug("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) allowed for \(caller)")
             return .success
         case .refused(let reason):
             logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
-            remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
+            await remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
             return .refused(diagnostic: reason)
         }
     }
@@ -163,9 +165,14 @@ public actor EngineHost {
         do {
             let server = try server(of: instance)
             try checkReachable(server)
-            let data: URL
-            if let source { data = source } else { data = try await template(for: server.installation, user: server.user) }
-            try await server.create(from: data)
+            if let source {
+                try await server.create(from: source)
+            } else if let spare = takeSpare(server.installation) {
+                try await server.create(from: spare, adopting: true)
+            } else {
+                try await server.create(from: try await template(for: server.installation, user: server.user))
+            }
+            refillSpare(server.installation, server.user)
             try await prepare(instance, server, recovery: recovery)
             guard try await run(instance, server) else { return false }
             if recovery != nil { try await server.waitUntilPromoted(port: instance.port) }
@@ -394,9 +401,12 @@ public actor EngineHost {
     /// For `POST /_kerbside/reset` (before the store is wiped): stops every server and removes
     /// every instance's files.
     public func removeAll() async {
-        // Every database server, including one whose instance is still being created.
-        for name in await supervisor.statuses.keys where name.hasPrefix("postgres-") {
-            await supervisor.stop(name)
+        // Every database server, including one whose instance is still being created; all at
+        // once, since each takes a shutdown checkpoint.
+        let supervisor = self.supervisor
+        let names = await supervisor.statuses.keys.filter { $0.hasPrefix("postgres-") }
+        await withTaskGroup(of: Void.self) { group in
+            for name in names { group.addTask { await supervisor.stop(name) } }
         }
         try? FileManager.default.removeItem(at: enginesFolder)
         try? FileManager.default.removeItem(at: snapshotsFolder)
@@ -409,6 +419,41 @@ public actor EngineHost {
     }
 
     // MARK: - Helpers
+
+    /// A copy of the template made ahead of time, so the next new instance gets its data
+    /// directory by a rename instead of a copy (a copy is most of the time to `available`).
+    private nonisolated func spareFolder(_ installation: PostgresInstallation) -> URL {
+        templatesFolder.appendingPathComponent("spare-postgres-\(installation.major)")
+    }
+
+    private func takeSpare(_ installation: PostgresInstallation) -> URL? {
+        guard spareRefill == nil else { return nil }   // still being copied
+        let spare = spareFolder(installation)
+        guard FileManager.default.fileExists(atPath: spare.appendingPathComponent("PG_VERSION").path) else { return nil }
+        let taken = templatesFolder.appendingPathComponent("taken-\(UUID().uuidString)")
+        guard (try? FileManager.default.moveItem(at: spare, to: taken)) != nil else { return nil }
+        return taken
+    }
+
+    private func refillSpare(_ installation: PostgresInstallation, _ user: EngineUser) {
+        guard spareRefill == nil else { return }
+        let spare = spareFolder(installation), folder = templatesFolder
+        guard !FileManager.default.fileExists(atPath: spare.path) else { return }
+        spareRefill = Task { [weak self] in
+            if let template = try? await self?.template(for: installation, user: user) {
+                let filling = folder.appendingPathComponent("filling-\(UUID().uuidString)")
+                do {
+                    try await PostgresInstance.copy(template, to: filling)
+                    try FileManager.default.moveItem(at: filling, to: spare)
+                } catch {
+                    try? FileManager.default.removeItem(at: filling)
+                }
+            }
+            await self?.spareRefilled()
+        }
+    }
+
+    private func spareRefilled() { spareRefill = nil }
 
     private func template(for installation: PostgresInstallation, user: EngineUser) async throws -> URL {
         if let templateBuild, let url = try? await templateBuild.value { return url }
