@@ -27,7 +27,7 @@ struct ResourceTag: Codable, FetchableRecord, PersistableRecord {
 /// Reads and changes the tags of any resource.
 public enum ResourceTags {
     public static func of(_ resourceId: String, _ db: Database) throws -> [Tag] {
-        try ResourceTag.filter(Column("resourceId") == resourceId).order(Column("position")).fetchAll(db)
+        try ResourceTag.cachedRequest(where: ["resourceId"], [resourceId], orderedBy: "position").fetchAll(db)
             .map { Tag(key: $0.key, value: $0.value) }
     }
 

@@ -514,3 +514,30 @@ def test_parameter_groups_reach_the_server(rds, db):
         rds.delete_db_parameter_group(DBParameterGroupName="kerberos")
     with refused("InvalidParameterCombination", 400):
         create_instance(rds, "other", DBParameterGroupName="kerberos", EngineVersion="16")
+
+
+def test_reset_stops_every_server_and_removes_its_files(rds, db, kerbside):
+    create_instance(rds, "one")
+    create_instance(rds, "two", wait=False)   # still starting when the reset comes
+    engines = kerbside.data_dir / "engines"
+
+    def servers() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and str(engines) in (entry / "cmdline").read_bytes().decode(errors="replace") \
+                        and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+        return found
+
+    assert servers()
+    kerbside.reset()
+    deadline = time.monotonic() + 10
+    while servers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert servers() == []
+    time.sleep(0.5)   # work in flight at the reset cleans up after itself
+    assert servers() == [] and (not engines.exists() or list(engines.iterdir()) == [])
+    assert rds.describe_db_instances()["DBInstances"] == [] and kerbside.health()["engines"] == []

@@ -53,7 +53,7 @@ struct IdentityPolicies: Sendable {
 
     static func of(user: IAMUser, _ db: Database) throws -> IdentityPolicies {
         var principalIds = [user.userId]
-        principalIds += try IAMGroupMembership.filter(Column("userId") == user.userId).fetchAll(db).map(\.groupId)
+        principalIds += try IAMGroupMembership.of(user: user.userId).fetchAll(db).map(\.groupId)
         return IdentityPolicies(
             documents: try documents(of: principalIds, user.accountId, db),
             limits: try boundary(user.permissionsBoundary, user.accountId, db),
@@ -75,8 +75,8 @@ struct IdentityPolicies: Sendable {
     private static func documents(of principalIds: [String], _ accountId: String, _ db: Database) throws -> [PolicyDocument] {
         var documents: [PolicyDocument] = []
         for principalId in principalIds {
-            documents += try IAMInlinePolicy.on(principalId).fetchAll(db).map { try parse($0.document) }
-            documents += try IAMPolicyAttachment.on(principalId).fetchAll(db).compactMap { try managedDocument($0.policyArn, accountId, db) }
+            documents += try IAMInlinePolicy.all(on: principalId).fetchAll(db).map { try parse($0.document) }
+            documents += try IAMPolicyAttachment.all(on: principalId).fetchAll(db).compactMap { try managedDocument($0.policyArn, accountId, db) }
         }
         return documents
     }

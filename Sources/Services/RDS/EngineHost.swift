@@ -18,6 +18,8 @@ public actor EngineHost {
     private let logger: Logger
     private var templateBuild: Task<URL, any Error>?
     private var spareRefill: Task<Void, Never>?
+    /// Counts resets: work begun before one must not leave a server or files behind.
+    private var generation = 0
     private var authority: CertificateAuthority?
     /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
     private var tokenResponderPort = 0
@@ -82,7 +84,7 @@ public actor EngineHost {
     /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
     /// Off the actor: logins are checked concurrently, on any core.
     private nonisolated func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
-        let instance = try? await store.read { db in try RDSInstance.fetchOne(db, key: bind.resource) }
+        let instance = try? await store.read { db in try RDSInstance.withId(bind.resource).fetchOne(db) }
         let verdict: IAMTokenVerdict
         if let instance, instance.iamAuthentication {
             verdict = await verifier.verify(IAMTokenCheck(
@@ -162,6 +164,7 @@ public actor EngineHost {
     /// that does not work; the caller marks it `available` once the rest (a domain join) is done.
     public func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil,
                           recovery: PostgresSettings.Recovery? = nil) async -> Bool {
+        let started = generation
         do {
             let server = try server(of: instance)
             try checkReachable(server)
@@ -173,6 +176,10 @@ public actor EngineHost {
                 try await server.create(from: try await template(for: server.installation, user: server.user))
             }
             refillSpare(server.installation, server.user)
+            guard generation == started else {
+                try? server.destroy()
+                return false
+            }
             try await prepare(instance, server, recovery: recovery)
             guard try await run(instance, server) else { return false }
             if recovery != nil { try await server.waitUntilPromoted(port: instance.port) }
@@ -401,6 +408,7 @@ public actor EngineHost {
     /// For `POST /_kerbside/reset` (before the store is wiped): stops every server and removes
     /// every instance's files.
     public func removeAll() async {
+        generation += 1
         // Every database server, including one whose instance is still being created; all at
         // once, since each takes a shutdown checkpoint.
         let supervisor = self.supervisor

@@ -147,6 +147,10 @@ extension RDSService {
         let store = store, engines = engines, realms = realms
 
         operations.on("CreateDBInstance") { (input: CreateDBInstanceRequest, call) -> DBInstanceResult in
+            var input = input
+            // RDS reads an empty EngineVersion or DBName as not given (Terraform's provider sends both empty).
+            if input.engineVersion?.isEmpty == true { input.engineVersion = nil }
+            if input.dbName?.isEmpty == true { input.dbName = nil }
             let identifier = try InstanceRules.identifier(input.dbInstanceIdentifier, member: "DBInstanceIdentifier")
             guard input.engine == "postgres" else {
                 throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine). Kerbside runs RDS for PostgreSQL (engine postgres).")

@@ -52,4 +52,9 @@ public struct IAMGroupMembership: Codable, Sendable, FetchableRecord, Persistabl
         self.userId = userId
         self.addedAt = addedAt
     }
+
+    /// The groups a user is in, with a cached statement (authorization reads it each time).
+    public static func of(user userId: String) -> SQLRequest<IAMGroupMembership> {
+        cachedRequest(where: ["userId"], [userId])
+    }
 }

@@ -30,6 +30,11 @@ public struct IAMPolicyAttachment: Codable, Sendable, FetchableRecord, Persistab
         filter(Column("principalId") == principalId)
     }
 
+    /// Every attachment of a principal, with a cached statement (authorization reads it each time).
+    public static func all(on principalId: String) -> SQLRequest<IAMPolicyAttachment> {
+        cachedRequest(where: ["principalId"], [principalId])
+    }
+
     public static func of(_ policyArn: String, in accountId: String) -> QueryInterfaceRequest<IAMPolicyAttachment> {
         filter(Column("policyArn") == policyArn && Column("accountId") == accountId)
     }
@@ -51,5 +56,10 @@ public struct IAMInlinePolicy: Codable, Sendable, FetchableRecord, PersistableRe
 
     public static func on(_ principalId: String) -> QueryInterfaceRequest<IAMInlinePolicy> {
         filter(Column("principalId") == principalId)
+    }
+
+    /// Every inline policy of a principal, with a cached statement.
+    public static func all(on principalId: String) -> SQLRequest<IAMInlinePolicy> {
+        cachedRequest(where: ["principalId"], [principalId])
     }
 }

@@ -104,6 +104,10 @@ public struct RDSInstance: Codable, Sendable, FetchableRecord, PersistableRecord
     /// Whether the server should be running (it is brought back after a restart of Kerbside).
     public var shouldRun: Bool { !["stopped", "stopping", "deleting", "failed"].contains(status) }
 
+    public static func withId(_ resourceId: String) -> SQLRequest<RDSInstance> {
+        cachedRequest(where: ["resourceId"], [resourceId])
+    }
+
     public static func named(_ identifier: String, account: String, region: String) -> QueryInterfaceRequest<RDSInstance> {
         filter(Column("accountId") == account && Column("region") == region && Column("identifier") == identifier.lowercased())
     }
