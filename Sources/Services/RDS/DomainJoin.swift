@@ -27,6 +27,12 @@ enum DomainJoin {
         return directory
     }
 
+    /// The directory that runs the realm for a `Domain`: the directory, or a share's owner.
+    static func hosting(_ domain: String?, _ db: Database) throws -> DSDirectory? {
+        guard let domain, let directory = try DSDirectory.withId(domain).fetchOne(db) else { return nil }
+        return try directory.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } ?? directory
+    }
+
     /// Refuses a role that does not exist, that the RDS service principals may not assume, or
     /// that lacks the Directory Service permissions of `AmazonRDSDirectoryServiceAccess`.
     static func checkRole(_ roleName: String?, _ call: CallContext, _ db: Database) throws {

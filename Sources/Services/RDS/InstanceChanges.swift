@@ -29,7 +29,7 @@ struct InstanceIdentifierRequest: Decodable, Sendable {
 
 /// What a modify leaves for the work that follows the answer.
 private enum FollowUp {
-    case none, reload, restart, join, leave, rejoin(previous: RDSInstance)
+    case reload, restart, join, leave, rejoin(previous: RDSInstance)
 }
 
 extension RDSService {
@@ -146,15 +146,13 @@ extension RDSService {
             Task {
                 for followUp in followUps {
                     switch followUp {
-                    case .none: break
                     case .reload: try? await engines.reconfigure(instance)
                     case .restart: await engines.reboot(instance)
                     case .join: await lifecycle.applyDomain(instance.resourceId)
                     case .leave: await lifecycle.leaveDomain(instance.resourceId)
                     case .rejoin(let previous):
-                        if let old = try? await store.read({ db in try previous.domain.flatMap { try DSDirectory.withId($0).fetchOne(db) } }) {
-                            let hosting = (try? await store.read { db in try old.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } }) ?? nil
-                            await engines.leaveRealm(previous, directory: hosting ?? old)
+                        if let hosting = try? await store.read({ db in try DomainJoin.hosting(previous.domain, db) }) {
+                            await engines.leaveRealm(previous, directory: hosting)
                         }
                         await lifecycle.applyDomain(instance.resourceId)
                     }

@@ -43,8 +43,7 @@ struct InstanceLifecycle {
         do {
             let found = try await store.read { db -> (RDSInstance, DSDirectory, String?)? in
                 guard let instance = try RDSInstance.fetchOne(db, key: resourceId), let domain = instance.domain,
-                      let directory = try DSDirectory.withId(domain).fetchOne(db) else { return nil }
-                let hosting = try directory.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } ?? directory
+                      let hosting = try DomainJoin.hosting(domain, db) else { return nil }
                 var problem = try DomainJoin.networkProblem(instance, directory: hosting, db)
                 if hosting.stage != "Active" {
                     problem = "The directory \(domain) is not available: its stage is \(hosting.stage)."
@@ -73,9 +72,7 @@ struct InstanceLifecycle {
     func leaveDomain(_ resourceId: String) async {
         guard let (instance, hosting) = try? await store.read({ db -> (RDSInstance, DSDirectory?)? in
             guard let instance = try RDSInstance.fetchOne(db, key: resourceId) else { return nil }
-            let directory = try instance.domain.flatMap { try DSDirectory.withId($0).fetchOne(db) }
-            let hosting = try directory?.ownerDirectoryId.flatMap { try DSDirectory.withId($0).fetchOne(db) } ?? directory
-            return (instance, hosting)
+            return (instance, try DomainJoin.hosting(instance.domain, db))
         }) else { return }
         if let hosting { await engines.leaveRealm(instance, directory: hosting) }
         try? await store.write { db in
