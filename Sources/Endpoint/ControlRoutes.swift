@@ -46,7 +46,7 @@ struct ControlRoutes: Sendable {
         let domainStatus: String?
         let domainStatusReason: String?
         let server: ChildStatus?
-        let refusedLogins: [EngineHost.RefusedLogin]
+        let refusedLogins: [DatabaseLogins.RefusedLogin]
     }
 
     struct Health: Encodable {
@@ -71,7 +71,7 @@ struct ControlRoutes: Sendable {
             let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
             var engineHealth: [EngineHealth] = []
             for instance in instances {
-                let refused = await engines.refusedLogins(of: instance.resourceId)
+                let refused = await engines.logins.refusals(of: instance.resourceId)
                 engineHealth.append(EngineHealth(dbInstanceIdentifier: instance.identifier, accountId: instance.accountId, region: instance.region,
                              dbiResourceId: instance.resourceId, engine: instance.engine, status: instance.status,
                              statusReason: instance.statusReason, endpoint: instance.endpointHost, address: instance.address,

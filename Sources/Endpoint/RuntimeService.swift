@@ -15,16 +15,14 @@ struct RuntimeService: Service {
     func run() async throws {
         await realms.restoreAll()
         do {
-            try await engines.startTokenResponder()
+            try await engines.logins.start()
         } catch {
             logger.error("IAM database logins cannot be checked: \(error)")
         }
         await engines.restoreAll()
-        await engines.watchLogins()
         try? await gracefulShutdown()
         logger.info("stopping child processes")
         await supervisor.stopAll()
-        await engines.stopTokenResponder()
-        await engines.stopWatchingLogins()
+        await engines.logins.stop()
     }
 }

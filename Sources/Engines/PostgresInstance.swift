@@ -203,7 +203,10 @@ public struct PostgresInstance: Sendable {
     /// with `pg_basebackup` over the private socket: no downtime, nothing half-written.
     public func backup(to target: URL, port: Int) async throws {
         let parent = target.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Not the folders above it: an instance (or snapshot store) removed meanwhile stays removed.
+        if !FileManager.default.fileExists(atPath: parent.path) {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        }
         try user.own(parent)
         let result = try await Command(installation.tool("pg_basebackup"),
             ["-h", socketDirectory.path, "-p", String(port), "-U", PostgresTemplate.administrator, "-D", target.path,

@@ -21,21 +21,8 @@ public actor EngineHost {
     /// Counts resets: work begun before one must not leave a server or files behind.
     private var generation = 0
     private var authority: CertificateAuthority?
-    /// Where PostgreSQL sends IAM-token logins (Kerbside's LDAP bind responder); 0 until it runs.
-    private var tokenResponderPort = 0
-    private var tokenResponder: LDAPBindResponder?
-    /// The latest refused logins per instance, for the health view (never a password or token).
-    private var refusedLogins: [String: [RefusedLogin]] = [:]
-    private var serverLogs: [String: PostgresLoginLog] = [:]
-    private var logWatcher: Task<Void, Never>?
-
-    public struct RefusedLogin: Sendable, Encodable {
-        public let at: Date
-        public let user: String
-        /// `iam`, `kerberos`, `password`, or `rules` (no login rule admits it).
-        public let method: String
-        public let reason: String
-    }
+    /// IAM-token logins and the record of refused ones.
+    public nonisolated let logins: DatabaseLogins
 
     public init(dataDirectory: URL, store: Store, supervisor: Supervisor, realms: RealmHost, logger: Logger) {
         self.dataDirectory = dataDirectory
@@ -43,6 +30,8 @@ public actor EngineHost {
         self.supervisor = supervisor
         self.realms = realms
         self.logger = logger
+        logins = DatabaseLogins(store: store, supervisor: supervisor, enginesFolder: dataDirectory.appendingPathComponent("engines"),
+                                logger: logger)
     }
 
     private nonisolated var enginesFolder: URL { dataDirectory.appendingPathComponent("engines") }
@@ -58,86 +47,10 @@ public actor EngineHost {
                                 user: try EngineUser.forDatabases())
     }
 
-    public nonisolated func childName(_ instance: RDSInstance) -> String { "postgres-\(instance.resourceId)" }
+    /// Supervisor names of database servers: this prefix and the instance's `DbiResourceId`.
+    public static let childPrefix = "postgres-"
 
-    /// Starts the LDAP bind responder PostgreSQL checks IAM tokens with (before any server
-    /// starts: their login rules name its port).
-    public func startTokenResponder() async throws {
-        guard tokenResponder == nil else { return }
-        let verifier = IAMTokenVerifier(store: store)
-        let responder = LDAPBindResponder { [weak self] bind in
-            await self?.verifyLogin(bind, verifier) ?? .refused(diagnostic: "Kerbside is stopping")
-        }
-        tokenResponderPort = try await responder.start()
-        tokenResponder = responder
-        logger.info("IAM database logins are checked on 127.0.0.1:\(tokenResponderPort)")
-    }
-
-    public func stopTokenResponder() async {
-        await tokenResponder?.stop()
-        tokenResponder = nil
-    }
-
-    public func refusedLogins(of resourceId: String) -> [RefusedLogin] { refusedLogins[resourceId] ?? [] }
-
-    /// One IAM-token login, as PostgreSQL forwards it: allowed, or refused with a reason that
-    /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
-    /// Off the actor: logins are checked concurrently, on any core.
-    private nonisolated func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
-        let instance = try? await store.read { db in try RDSInstance.withId(bind.resource).fetchOne(db) }
-        let verdict: IAMTokenVerdict
-        if let instance, instance.iamAuthentication {
-            verdict = await verifier.verify(IAMTokenCheck(
-                token: bind.password, dbUser: bind.user, hostNames: [instance.endpointHost], port: instance.port,
-                accountId: instance.accountId, region: instance.region, resourceId: instance.resourceId), now: Date())
-        } else {
-            verdict = .refused(reason: "IAM database authentication is not enabled on this DB instance.")
-        }
-        switch verdict {
-        case .allowed(let caller):
-            logger.debug("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) allowed for \(caller)")
-            return .success
-        case .refused(let reason):
-            logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
-            await remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
-            return .refused(diagnostic: reason)
-        }
-    }
-
-    private func remember(_ refusal: RefusedLogin, of resourceId: String) {
-        refusedLogins[resourceId] = Array(((refusedLogins[resourceId] ?? []) + [refusal]).suffix(20))
-    }
-
-    /// Follows the servers' logs for refused password, Kerberos and rule logins (IAM ones are
-    /// known first-hand), into Kerbside's log and the health view. Polls twice a second.
-    public func watchLogins() {
-        guard logWatcher == nil else { return }
-        logWatcher = Task { [weak self] in
-            while !Task.isCancelled {
-                await self?.readServerLogs()
-                try? await Task.sleep(for: .milliseconds(500))
-            }
-        }
-    }
-
-    public func stopWatchingLogins() {
-        logWatcher?.cancel()
-        logWatcher = nil
-    }
-
-    private func readServerLogs() async {
-        let running = await supervisor.statuses.filter { $0.key.hasPrefix("postgres-") && $0.value.state == .running }.keys
-        for name in running {
-            let resourceId = String(name.dropFirst("postgres-".count))
-            var log = serverLogs[resourceId] ?? PostgresLoginLog(file: enginesFolder.appendingPathComponent(resourceId).appendingPathComponent("postgresql.log"))
-            let refusals = log.newRefusals()
-            serverLogs[resourceId] = log
-            for refusal in refusals where refusal.method != "iam" {
-                logger.notice("database login of \(refusal.user) to \(resourceId) refused: \(refusal.reason)")
-                remember(RefusedLogin(at: Date(), user: refusal.user, method: refusal.method, reason: refusal.reason), of: resourceId)
-            }
-        }
-    }
+    public nonisolated func childName(_ instance: RDSInstance) -> String { Self.childPrefix + instance.resourceId }
 
     public func certificateAuthority() throws -> CertificateAuthority {
         if let authority { return authority }
@@ -244,7 +157,7 @@ public actor EngineHost {
         let enabled = { (name: String) in ["1", "on", "true"].contains(parameters[name]?.lowercased() ?? "") }
         var settings = PostgresSettings(
             address: instance.address, port: instance.port, iamAuthentication: instance.iamAuthentication,
-            ldapPort: tokenResponderPort, resourceId: instance.resourceId, kerberos: kerberos,
+            ldapPort: await logins.tokenPort, resourceId: instance.resourceId, kerberos: kerberos,
             forceSSL: enabled("rds.force_ssl"), caseInsensitiveKerberosUsers: enabled("krb_caseins_users"),
             passwordEncryption: parameters["password_encryption"] ?? "scram-sha-256", logConnections: enabled("log_connections"))
         settings.recovery = recovery
@@ -321,13 +234,17 @@ public actor EngineHost {
     /// The automated base backup point-in-time restores start from, taken once the instance
     /// serves; its WAL archive carries every later change.
     public func takeBaseBackup(_ instance: RDSInstance) async {
+        let started = generation
+        guard let server = try? server(of: instance) else { return }
         do {
-            let server = try server(of: instance)
             let stamp = Int(Date().timeIntervalSince1970 * 1000)
             try await server.backup(to: server.folder.appendingPathComponent("backups/base-\(stamp)"), port: instance.port)
         } catch {
             logger.error("the base backup of DB instance \(instance.identifier) failed: \(error)")
         }
+        // A reset or a delete during the backup: leave nothing of the instance behind.
+        let exists = (try? await store.read { db in try RDSInstance.withId(instance.resourceId).fetchOne(db) }) != nil
+        if generation != started || !exists { try? server.destroy() }
     }
 
     /// Base backups of `instance` (oldest first), each with the time it was started.
@@ -412,14 +329,13 @@ public actor EngineHost {
         // Every database server, including one whose instance is still being created; all at
         // once, since each takes a shutdown checkpoint.
         let supervisor = self.supervisor
-        let names = await supervisor.statuses.keys.filter { $0.hasPrefix("postgres-") }
+        let names = await supervisor.statuses.keys.filter { $0.hasPrefix(Self.childPrefix) }
         await withTaskGroup(of: Void.self) { group in
             for name in names { group.addTask { await supervisor.stop(name) } }
         }
         try? FileManager.default.removeItem(at: enginesFolder)
         try? FileManager.default.removeItem(at: snapshotsFolder)
-        refusedLogins = [:]
-        serverLogs = [:]
+        await logins.forgetAll()
     }
 
     public func isRunning(_ instance: RDSInstance) async -> Bool {

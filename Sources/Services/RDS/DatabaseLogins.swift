@@ -1,0 +1,121 @@
+import Engines
+import Foundation
+import Logging
+import Runtime
+import State
+
+/// Database logins as Kerbside sees them: it decides IAM-token logins (PostgreSQL hands them to
+/// its LDAP bind responder) and records refused logins of every method, IAM ones first-hand and
+/// the others read back from each server's log, for Kerbside's log and the health view. Never a
+/// password or a token.
+public actor DatabaseLogins {
+    private let store: Store
+    private let supervisor: Supervisor
+    private let enginesFolder: URL
+    private let logger: Logger
+    private var tokenResponder: LDAPBindResponder?
+    /// Where PostgreSQL sends IAM-token logins; 0 until the responder runs.
+    public private(set) var tokenPort = 0
+    private var refusedLogins: [String: [RefusedLogin]] = [:]
+    private var serverLogs: [String: PostgresLoginLog] = [:]
+    private var logWatcher: Task<Void, Never>?
+
+    public struct RefusedLogin: Sendable, Encodable {
+        public let at: Date
+        public let user: String
+        /// `iam`, `kerberos`, `password`, or `rules` (no login rule admits it).
+        public let method: String
+        public let reason: String
+    }
+
+    init(store: Store, supervisor: Supervisor, enginesFolder: URL, logger: Logger) {
+        self.store = store
+        self.supervisor = supervisor
+        self.enginesFolder = enginesFolder
+        self.logger = logger
+    }
+
+    /// Starts the LDAP bind responder PostgreSQL checks IAM tokens with (before any server
+    /// starts: their login rules name its port), and the watch on the servers' logs.
+    public func start() async throws {
+        guard tokenResponder == nil else { return }
+        let verifier = IAMTokenVerifier(store: store)
+        let responder = LDAPBindResponder { [weak self] bind in
+            await self?.verifyLogin(bind, verifier) ?? .refused(diagnostic: "Kerbside is stopping")
+        }
+        tokenPort = try await responder.start()
+        tokenResponder = responder
+        logger.info("IAM database logins are checked on 127.0.0.1:\(tokenPort)")
+        watchServerLogs()
+    }
+
+    public func stop() async {
+        logWatcher?.cancel()
+        logWatcher = nil
+        await tokenResponder?.stop()
+        tokenResponder = nil
+    }
+
+    public func refusals(of resourceId: String) -> [RefusedLogin] { refusedLogins[resourceId] ?? [] }
+
+    /// For a reset: the instances are gone.
+    func forgetAll() {
+        refusedLogins = [:]
+        serverLogs = [:]
+    }
+
+    /// One IAM-token login, as PostgreSQL forwards it: allowed, or refused with a reason that
+    /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
+    /// Off the actor: logins are checked concurrently, on any core.
+    private nonisolated func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
+        let instance = try? await store.read { db in try RDSInstance.withId(bind.resource).fetchOne(db) }
+        let verdict: IAMTokenVerdict
+        if let instance, instance.iamAuthentication {
+            verdict = await verifier.verify(IAMTokenCheck(
+                token: bind.password, dbUser: bind.user, hostNames: [instance.endpointHost], port: instance.port,
+                accountId: instance.accountId, region: instance.region, resourceId: instance.resourceId), now: Date())
+        } else {
+            verdict = .refused(reason: "IAM database authentication is not enabled on this DB instance.")
+        }
+        switch verdict {
+        case .allowed(let caller):
+            logger.debug("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) allowed for \(caller)")
+            return .success
+        case .refused(let reason):
+            logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
+            await remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
+            return .refused(diagnostic: reason)
+        }
+    }
+
+    private func remember(_ refusal: RefusedLogin, of resourceId: String) {
+        refusedLogins[resourceId] = Array(((refusedLogins[resourceId] ?? []) + [refusal]).suffix(20))
+    }
+
+    /// Follows the servers' logs for refused password, Kerberos and rule logins (IAM ones are
+    /// known first-hand), into Kerbside's log and the health view. Polls twice a second.
+    private func watchServerLogs() {
+        guard logWatcher == nil else { return }
+        logWatcher = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.readServerLogs()
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private func readServerLogs() async {
+        let prefix = EngineHost.childPrefix
+        let running = await supervisor.statuses.filter { $0.key.hasPrefix(prefix) && $0.value.state == .running }.keys
+        for name in running {
+            let resourceId = String(name.dropFirst(prefix.count))
+            var log = serverLogs[resourceId] ?? PostgresLoginLog(file: enginesFolder.appendingPathComponent(resourceId).appendingPathComponent("postgresql.log"))
+            let refusals = log.newRefusals()
+            serverLogs[resourceId] = log
+            for refusal in refusals where refusal.method != "iam" {
+                logger.notice("database login of \(refusal.user) to \(resourceId) refused: \(refusal.reason)")
+                remember(RefusedLogin(at: Date(), user: refusal.user, method: refusal.method, reason: refusal.reason), of: resourceId)
+            }
+        }
+    }
+}
