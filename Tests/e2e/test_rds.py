@@ -228,11 +228,27 @@ def test_joining_later_leaving_and_a_pending_join_applied_at_reboot(rds, ds, dsd
     assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
     assert db.psql(instance, f"alice@{REALM}", cache="alice").ok
 
-    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", DisableDomain=True, ApplyImmediately=True)
+    # Leaving without ApplyImmediately waits for the reboot.
+    pending_leave = rds.modify_db_instance(DBInstanceIdentifier="kerbdb", DisableDomain=True)["DBInstance"]
+    assert pending_leave["DomainMemberships"][0]["Status"] == "pending-disable-kerberos"
+    assert db.psql(instance, f"alice@{REALM}", cache="alice").ok
+    rds.reboot_db_instance(DBInstanceIdentifier="kerbdb")
     wait_for_membership(rds, "kerbdb", [None])
+    wait_for_status(rds, "kerbdb")
     left = db.psql(instance, f"alice@{REALM}", cache="alice")
     assert not left.ok and "pg_hba.conf rejects connection" in left.stderr
     assert instance["Endpoint"]["Address"] not in krb.refresh()
+
+    # Joining and leaving with ApplyImmediately take effect at once.
+    # The service's keys are new after leaving and joining again, so a fresh ticket is needed
+    # (a cached one fails its integrity check, as with any re-keyed Kerberos service).
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", Domain=directory, DomainIAMRoleName=role, ApplyImmediately=True)
+    wait_for_membership(rds, "kerbdb", ["kerberos-enabled"])
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice-again").ok
+    assert db.psql(instance, f"alice@{REALM}", cache="alice-again").ok
+    rds.modify_db_instance(DBInstanceIdentifier="kerbdb", Domain="none", ApplyImmediately=True)
+    wait_for_membership(rds, "kerbdb", [None])
+    assert not db.psql(instance, f"alice@{REALM}", cache="alice-again").ok
 
 
 # --- lifecycle ----------------------------------------------------------------------------------
@@ -345,6 +361,9 @@ def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, d
     assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
     assert db.psql(restored, f"alice@{REALM}", cache="alice").value == f"alice@{REALM}"
 
+    snapshot_arn = "arn:aws:rds:us-east-1:123456789012:snapshot:first"
+    rds.add_tags_to_resource(ResourceName=snapshot_arn, Tags=[{"Key": "keep", "Value": "yes"}])
+    assert rds.list_tags_for_resource(ResourceName=snapshot_arn)["TagList"] == [{"Key": "k", "Value": "v"}, {"Key": "keep", "Value": "yes"}]
     rds.delete_db_snapshot(DBSnapshotIdentifier="first")
     with refused("DBSnapshotNotFound", 404):
         rds.describe_db_snapshots(DBSnapshotIdentifier="first")

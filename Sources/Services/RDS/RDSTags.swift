@@ -49,8 +49,8 @@ extension RDSService {
     }
 }
 
-/// Where the tags of an RDS ARN are kept: a DB instance's under its `DbiResourceId` (they
-/// follow the instance, not its name), other resources' under their ARN.
+/// Where the tags of an RDS ARN are kept: a DB instance's under its `DbiResourceId` and a
+/// snapshot's under its own id (they follow the resource, not its name), groups' under their ARN.
 enum RDSTagTarget {
     static func key(of arn: String, _ call: CallContext, _ db: Database) throws -> String {
         let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
@@ -64,6 +64,8 @@ enum RDSTagTarget {
         switch parts[5] {
         case "db":
             return try InstanceRules.instance(name, call, db).resourceId
+        case "snapshot":
+            return try Snapshots.named(name, call, db).snapshotId
         case "subgrp":
             guard try RDSSubnetGroup.named(name, account: call.accountId, region: call.region).fetchCount(db) > 0 else {
                 throw RDSError.subnetGroupNotFound(name)
