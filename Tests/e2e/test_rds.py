@@ -561,5 +561,6 @@ def test_reset_stops_every_server_and_removes_its_files(rds, db, kerbside):
     deadline = time.monotonic() + 10
     while leftovers() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert servers() == [] and not leftovers()
+    assert servers() == [] and not leftovers(), (
+        [str(path) for folder in leftovers() or [] for path in list(folder.rglob("*"))[:15]], kerbside.log_text(6000))
     assert rds.describe_db_instances()["DBInstances"] == [] and kerbside.health()["engines"] == []

@@ -113,15 +113,20 @@ public actor EngineHost {
             return true
         } catch {
             await fail(instance, reason: "\(error)")
+            // Failing because a reset removed the files under it: leave nothing behind.
+            if generation != started { await destroy(instance) }
             return false
         }
     }
 
-    public func markAvailable(_ resourceId: String) async {
-        try? await record(resourceId) { current in
+    /// Records `available`; an instance removed meanwhile (a reset) has its server stopped and
+    /// its files removed instead.
+    public func markAvailable(_ instance: RDSInstance) async {
+        let exists = (try? await record(instance.resourceId) { current in
             current.status = "available"
             current.statusReason = nil
-        }
+        }) ?? true
+        if !exists { await destroy(instance) }
     }
 
     /// Starts a stopped (or restored-after-restart) instance's server with its current settings
@@ -132,7 +137,7 @@ public actor EngineHost {
             let server = try server(of: instance)
             try await prepare(instance, server)
             guard try await run(instance, server) else { return }
-            await markAvailable(instance.resourceId)
+            await markAvailable(instance)
         } catch {
             await fail(instance, reason: "\(error)")
         }
@@ -244,7 +249,7 @@ public actor EngineHost {
         }
         // A reset or a delete during the backup: leave nothing of the instance behind.
         let exists = (try? await store.read { db in try RDSInstance.withId(instance.resourceId).fetchOne(db) }) != nil
-        if generation != started || !exists { try? server.destroy() }
+        if generation != started || !exists { await destroy(instance) }
     }
 
     /// Base backups of `instance` (oldest first), each with the time it was started.
@@ -409,11 +414,15 @@ public actor EngineHost {
         }
     }
 
-    private func record(_ resourceId: String, _ change: @Sendable @escaping (inout RDSInstance) -> Void) async throws {
+    /// Changes the instance's record; false when there is none any more (deleted, or reset).
+    @discardableResult
+    private func record(_ resourceId: String, _ change: @Sendable @escaping (inout RDSInstance) -> Void) async throws -> Bool {
         try await store.write { db in
-            guard var current = try RDSInstance.fetchOne(db, key: resourceId), current.status != "deleting" else { return }
+            guard var current = try RDSInstance.fetchOne(db, key: resourceId) else { return false }
+            guard current.status != "deleting" else { return true }
             change(&current)
             try current.update(db)
+            return true
         }
     }
 }

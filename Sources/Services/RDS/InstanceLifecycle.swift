@@ -23,7 +23,7 @@ struct InstanceLifecycle {
             return
         }
         if instance.domain != nil { await applyDomain(instance.resourceId) }
-        await engines.markAvailable(instance.resourceId)
+        await engines.markAvailable(instance)
         logger.info("DB instance \(instance.identifier) available in \(ContinuousClock.now - started)")
         await event(instance.resourceId, source == nil ? "DB instance available" : "Restored from snapshot or point in time", ["availability"])
         if instance.backupRetentionPeriod > 0 { await engines.takeBaseBackup(instance) }
