@@ -273,6 +273,8 @@ extension RDSService {
                                message: "Restore time \(Timestamps.iso8601(target)) is not within the restorable window \(Timestamps.iso8601(earliest)) to \(Timestamps.iso8601(now)).")
             }
             let base = backups.last { $0.taken <= (target ?? now) } ?? backups[0]
+            // The source's settings as a snapshot would carry them (never stored): restores from a
+            // snapshot and to a point in time share one plan.
             let snapshotLike = RDSSnapshot(snapshotId: "pitr", accountId: call.accountId, region: call.region, identifier: "pitr",
                                            instance: source, snapshotType: "automated", status: "available", snapshotCreateTime: now)
             let (instance, subnets) = try await store.write { db -> (RDSInstance, [EC2Subnet]) in
