@@ -99,6 +99,7 @@ def start_kerbside():
         started.append(server)
         return server.start()
 
+    start.base = base  # a folder the servers can reach, removed after the test
     yield start
     failures = []
     for server in started:

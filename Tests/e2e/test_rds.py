@@ -16,7 +16,6 @@ import pytest
 from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_membership,
                        wait_for_status)
 from directories import ADMIN_PASSWORD, create_directory, user_with_password
-from harness import engine_reachable_dir
 from refusals import refused
 from kerberos import KerberosClient
 
@@ -296,7 +295,7 @@ def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbs
     import boto3
     from botocore.config import Config
 
-    data = engine_reachable_dir("kerbside-restart-") / "data"
+    data = start_kerbside.base / "restart-data"
     first = start_kerbside(data)
     rds = boto3.client("rds", endpoint_url=first.endpoint, region_name="us-east-1", aws_access_key_id="test",
                        aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
