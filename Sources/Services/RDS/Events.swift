@@ -43,16 +43,9 @@ extension RDSService {
             if input.sourceIdentifier != nil && input.sourceType == nil {
                 throw RDSError.invalidParameterCombination("Cannot specify source identifier without source type")
             }
-            let limit = input.maxRecords ?? 100
-            guard (20...100).contains(limit) else {
-                throw RDSError.invalidParameterValue("Invalid value \(limit) for MaxRecords. Must be between 20 and 100")
-            }
+            let limit = try RDSListing.limit(input.maxRecords)
             let end = input.endTime ?? call.now
             let start = input.startTime ?? end.addingTimeInterval(-TimeInterval((input.duration ?? 60) * 60))
-            let offset = try input.marker.map { marker -> Int in
-                guard let key = Paging.key(from: marker), let value = Int(key) else { throw RDSError.invalidMarker }
-                return value
-            } ?? 0
             return try await store.read { db in
                 var request = RDSEvent.filter(Column("accountId") == call.accountId && Column("region") == call.region
                                               && Column("date") >= start && Column("date") <= end)
@@ -62,9 +55,8 @@ extension RDSService {
                 if let categories = input.eventCategories, !categories.isEmpty {
                     events = events.filter { !Set($0.categories).isDisjoint(with: categories) }
                 }
-                let page = events.dropFirst(offset).prefix(limit)
-                let next = offset + page.count < events.count ? Paging.marker(after: String(offset + page.count)) : nil
-                return DescribeEventsResponse(marker: next, events: page.map {
+                let page = try RDSListing.page(events, after: input.marker, limit: limit)
+                return DescribeEventsResponse(marker: page.nextMarker, events: page.items.map {
                     EventShape(sourceIdentifier: $0.sourceIdentifier, sourceType: $0.sourceType, message: $0.message,
                                eventCategories: $0.categories, date: $0.date, sourceArn: $0.sourceArn)
                 })

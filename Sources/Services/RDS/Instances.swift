@@ -206,10 +206,7 @@ extension RDSService {
         }
 
         operations.on("DescribeDBInstances") { (input: DescribeDBInstancesRequest, call) -> DescribeDBInstancesResponse in
-            let limit = input.maxRecords ?? 100
-            guard (20...100).contains(limit) else {
-                throw RDSError.invalidParameterValue("Invalid value \(limit) for MaxRecords. Must be between 20 and 100")
-            }
+            let limit = try RDSListing.limit(input.maxRecords)
             return try await store.read { db in
                 var instances: [RDSInstance]
                 if let identifier = input.dbInstanceIdentifier {
@@ -223,12 +220,7 @@ extension RDSService {
                 for filter in input.filters ?? [] {
                     instances = try InstanceRules.apply(filter.name, filter.values, to: instances)
                 }
-                let page: Page<RDSInstance>
-                do {
-                    page = try Paging.page(instances, after: input.marker, limit: limit, key: \.identifier)
-                } catch {
-                    throw RDSError.invalidMarker
-                }
+                let page = try RDSListing.page(instances, after: input.marker, limit: limit, key: \.identifier)
                 return DescribeDBInstancesResponse(marker: page.nextMarker, dbInstances: try page.items.map { try InstanceRules.shape($0, call, db) })
             }
         }

@@ -152,10 +152,7 @@ extension RDSService {
         }
 
         operations.on("DescribeDBSnapshots") { (input: DescribeDBSnapshotsRequest, call) -> DescribeDBSnapshotsResponse in
-            let limit = input.maxRecords ?? 100
-            guard (20...100).contains(limit) else {
-                throw RDSError.invalidParameterValue("Invalid value \(limit) for MaxRecords. Must be between 20 and 100")
-            }
+            let limit = try RDSListing.limit(input.maxRecords)
             return try await store.read { db in
                 var snapshots: [RDSSnapshot]
                 if let identifier = input.dbSnapshotIdentifier {
@@ -167,12 +164,7 @@ extension RDSService {
                 if let instance = input.dbInstanceIdentifier { snapshots = snapshots.filter { $0.instanceIdentifier == instance.lowercased() } }
                 if let type = input.snapshotType { snapshots = snapshots.filter { $0.snapshotType == type } }
                 if let resource = input.dbiResourceId { snapshots = snapshots.filter { $0.instanceResourceId == resource } }
-                let page: Page<RDSSnapshot>
-                do {
-                    page = try Paging.page(snapshots, after: input.marker, limit: limit, key: \.identifier)
-                } catch {
-                    throw RDSError.invalidMarker
-                }
+                let page = try RDSListing.page(snapshots, after: input.marker, limit: limit, key: \.identifier)
                 return DescribeDBSnapshotsResponse(marker: page.nextMarker, dbSnapshots: try page.items.map {
                     DBSnapshotShape($0, tags: try ResourceTags.of($0.snapshotId, db))
                 })
