@@ -159,6 +159,10 @@ public struct PostgresInstance: Sendable {
         return rules.joined(separator: "\n") + "\n"
     }
 
+    public var hasTLS: Bool {
+        FileManager.default.fileExists(atPath: certificateFile.path) && FileManager.default.fileExists(atPath: keyFile.path)
+    }
+
     public func installTLS(certificatePEM: String, keyPEM: String) throws {
         try write(certificatePEM, to: certificateFile)
         try write(keyPEM, to: keyFile)

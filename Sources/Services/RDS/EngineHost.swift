@@ -167,9 +167,12 @@ public actor EngineHost {
             passwordEncryption: parameters["password_encryption"] ?? "scram-sha-256", logConnections: enabled("log_connections"))
         settings.recovery = recovery
         try server.configure(settings)
-        let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
-                                                               addresses: [instance.address, "127.0.0.1"])
-        try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
+        // The endpoint and address never change, so one certificate serves every start and reload.
+        if !server.hasTLS {
+            let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
+                                                                   addresses: [instance.address, "127.0.0.1"])
+            try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
+        }
         if !kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
             try FileManager.default.removeItem(at: server.keytab)
         }
