@@ -23,6 +23,9 @@ enum Schema {
         migrator.registerMigration("rds") { db in
             try createRDSTables(db)
         }
+        migrator.registerMigration("aurora") { db in
+            try createAuroraTables(db)
+        }
         return migrator
     }
 
@@ -472,5 +475,129 @@ enum Schema {
         }
         try deleteTagsWithResource(table: RDSInstance.databaseTableName, idColumn: "resourceId", db)
         try deleteTagsWithResource(table: RDSSnapshot.databaseTableName, idColumn: "snapshotId", db)
+    }
+
+    /// Aurora clusters, their endpoints and snapshots; cluster membership, read replicas and
+    /// roles on instances; parameter groups of both kinds (each kind its own names).
+    private static func createAuroraTables(_ db: Database) throws {
+        try db.alter(table: RDSInstance.databaseTableName) { t in
+            t.add(column: "clusterResourceId", .text).indexed()
+            t.add(column: "isClusterWriter", .boolean).notNull().defaults(to: false)
+            t.add(column: "promotionTier", .integer).notNull().defaults(to: 1)
+            t.add(column: "replicaSourceResourceId", .text)
+            t.add(column: "associatedRoles", .jsonText).notNull().defaults(to: "[]")
+        }
+        for table in [RDSParameterGroup.databaseTableName, RDSParameter.databaseTableName] {
+            try db.rename(table: table, to: table + "_old")
+        }
+        try db.create(table: RDSParameterGroup.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("scope", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("family", .text).notNull()
+            t.column("description", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.primaryKey(["accountId", "region", "scope", "name"])
+        }
+        try db.create(table: RDSParameter.databaseTableName) { t in
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("scope", .text).notNull()
+            t.column("groupName", .text).notNull()
+            t.column("name", .text).notNull()
+            t.column("value", .text).notNull()
+            t.column("applyMethod", .text).notNull()
+            t.primaryKey(["accountId", "region", "scope", "groupName", "name"])
+        }
+        try db.execute(sql: """
+            INSERT INTO \(RDSParameterGroup.databaseTableName) SELECT accountId, region, 'db', name, family, description, createdAt
+                FROM \(RDSParameterGroup.databaseTableName)_old;
+            INSERT INTO \(RDSParameter.databaseTableName) SELECT accountId, region, 'db', groupName, name, value, applyMethod
+                FROM \(RDSParameter.databaseTableName)_old;
+            DROP TABLE \(RDSParameterGroup.databaseTableName)_old;
+            DROP TABLE \(RDSParameter.databaseTableName)_old;
+            """)
+        try db.create(table: RDSCluster.databaseTableName) { t in
+            t.primaryKey("resourceId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("identifier", .text).notNull()
+            t.column("engine", .text).notNull()
+            t.column("engineVersion", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("statusReason", .text)
+            t.column("endpointHost", .text).notNull()
+            t.column("readerEndpointHost", .text).notNull()
+            t.column("address", .text).notNull()
+            t.column("readerAddress", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("masterUsername", .text).notNull()
+            t.column("masterPasswordVerifier", .text).notNull()
+            t.column("databaseName", .text)
+            t.column("parameterGroupName", .text).notNull()
+            t.column("subnetGroupName", .text)
+            t.column("vpcId", .text).notNull()
+            t.column("vpcSecurityGroupIds", .jsonText).notNull()
+            t.column("availabilityZones", .jsonText).notNull()
+            t.column("backupRetentionPeriod", .integer).notNull()
+            t.column("preferredBackupWindow", .text).notNull()
+            t.column("preferredMaintenanceWindow", .text).notNull()
+            t.column("iamAuthentication", .boolean).notNull()
+            t.column("pendingIAMAuthentication", .boolean)
+            t.column("domain", .text)
+            t.column("domainRoleName", .text)
+            t.column("domainStatus", .text)
+            t.column("domainFQDN", .text)
+            t.column("domainStatusReason", .text)
+            t.column("deletionProtection", .boolean).notNull()
+            t.column("copyTagsToSnapshot", .boolean).notNull()
+            t.column("storageEncrypted", .boolean).notNull()
+            t.column("associatedRoles", .jsonText).notNull()
+            t.column("createTime", .datetime).notNull()
+            t.uniqueKey(["accountId", "region", "identifier"])
+        }
+        try db.create(table: RDSClusterEndpoint.databaseTableName) { t in
+            t.primaryKey("resourceId", .text)
+            t.column("clusterResourceId", .text).notNull().indexed()
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("identifier", .text).notNull()
+            t.column("endpointHost", .text).notNull()
+            t.column("address", .text).notNull()
+            t.column("endpointType", .text).notNull()
+            t.column("staticMembers", .jsonText).notNull()
+            t.column("excludedMembers", .jsonText).notNull()
+            t.column("status", .text).notNull()
+            t.column("createTime", .datetime).notNull()
+            t.uniqueKey(["accountId", "region", "identifier"])
+        }
+        try db.create(table: RDSClusterSnapshot.databaseTableName) { t in
+            t.primaryKey("snapshotId", .text)
+            t.column("accountId", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("identifier", .text).notNull()
+            t.column("clusterIdentifier", .text).notNull()
+            t.column("clusterResourceId", .text).notNull()
+            t.column("snapshotType", .text).notNull()
+            t.column("status", .text).notNull()
+            t.column("engine", .text).notNull()
+            t.column("engineVersion", .text).notNull()
+            t.column("port", .integer).notNull()
+            t.column("vpcId", .text).notNull()
+            t.column("availabilityZones", .jsonText).notNull()
+            t.column("masterUsername", .text).notNull()
+            t.column("masterPasswordVerifier", .text).notNull()
+            t.column("databaseName", .text)
+            t.column("iamAuthentication", .boolean).notNull()
+            t.column("storageEncrypted", .boolean).notNull()
+            t.column("clusterCreateTime", .datetime).notNull()
+            t.column("snapshotCreateTime", .datetime).notNull()
+            t.column("restoresInProgress", .integer).notNull()
+            t.uniqueKey(["accountId", "region", "identifier"])
+        }
+        try deleteTagsWithResource(table: RDSCluster.databaseTableName, idColumn: "resourceId", db)
+        try deleteTagsWithResource(table: RDSClusterEndpoint.databaseTableName, idColumn: "resourceId", db)
+        try deleteTagsWithResource(table: RDSClusterSnapshot.databaseTableName, idColumn: "snapshotId", db)
     }
 }

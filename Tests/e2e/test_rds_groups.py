@@ -60,7 +60,9 @@ def test_engine_versions_of_postgres(rds):
     exact = rds.describe_db_engine_versions(Engine="postgres", EngineVersion="15.10", ListSupportedCharacterSets=True)
     assert [v["EngineVersion"] for v in exact["DBEngineVersions"]] == ["15.10"]
     filtered = rds.describe_db_engine_versions(Filters=[{"Name": "engine-version", "Values": ["13.20", "17.4"]}])
-    assert [v["EngineVersion"] for v in filtered["DBEngineVersions"]] == ["13.20", "17.4"]
+    # Without an engine, every engine's versions of those numbers (Aurora PostgreSQL has them too).
+    assert [(v["Engine"], v["EngineVersion"]) for v in filtered["DBEngineVersions"]] == [
+        ("aurora-postgresql", "13.20"), ("aurora-postgresql", "17.4"), ("postgres", "13.20"), ("postgres", "17.4")]
 
 
 def test_engine_versions_of_an_unknown_engine_are_none(rds):

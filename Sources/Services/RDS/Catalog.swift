@@ -1,66 +1,50 @@
 import AWSWire
 import Foundation
 
-/// What RDS offers: the `postgres` engine, its versions (each major with a few minors, the
-/// default being the newest minor of the newest major), the instance classes it runs on, and the
-/// parameter group family of each major (`postgres16`).
+/// What RDS offers: its engines (RDS for PostgreSQL, Aurora PostgreSQL, and Aurora MySQL's rows
+/// for the MySQL family), their versions (the default being the newest of the newest major,
+/// as RDS picks it), the instance classes they run on, and the parameter group family of each
+/// major (`postgres16`, `aurora-postgresql16`, `aurora-mysql8.0`).
 enum RDSCatalog {
+    struct Engine: Sendable {
+        /// `postgres`, `aurora-postgresql`, `aurora-mysql`.
+        let name: String
+        let description: String
+        let licenseModel: String
+        let defaultPort: Int
+        /// Aurora engines run as clusters: their instances are cluster members.
+        let isAurora: Bool
+        /// The server Kerbside runs it on; nil while it only has catalog rows.
+        let server: ServerKind?
+        let exportableLogTypes: [String]
+        let instanceClasses: [String]
+        /// Oldest first.
+        let versions: [Version]
+        let defaultVersion: String
+    }
+
+    enum ServerKind: String, Sendable {
+        case postgres
+    }
+
     struct Version: Sendable, Equatable {
-        let major: Int
-        let minor: Int
-
-        var string: String { "\(major).\(minor)" }
-        var family: String { "postgres\(major)" }
+        let engine: String
+        /// `16.8`, `8.0.mysql_aurora.3.08.2`.
+        let string: String
+        /// `16`, `8.0`: what a request may give instead of a full version.
+        let major: String
+        /// `postgres16`, `aurora-postgresql16`, `aurora-mysql8.0`.
+        let family: String
         /// `PostgreSQL 16.8-R1`, as RDS describes its builds.
-        var description: String { "PostgreSQL \(string)-R1" }
+        let description: String
+        /// Orders versions of one major.
+        let order: [Int]
+
+        /// A full version, or its major (which matches each of its versions, as RDS's filter does).
+        func matches(_ requested: String) -> Bool { requested == string || requested == major }
     }
 
-    static let engine = "postgres"
-    static let licenseModel = "postgresql-license"
-
-    /// Oldest first; within a major, oldest minor first.
-    static let versions: [Version] = [
-        (13, [15, 16, 18, 20, 21]),
-        (14, [12, 13, 15, 17, 18]),
-        (15, [7, 8, 10, 12, 13]),
-        (16, [3, 4, 6, 8, 9]),
-        (17, [1, 2, 4, 5]),
-    ].flatMap { major, minors in minors.map { Version(major: major, minor: $0) } }
-
-    static var majors: [Int] { Array(Set(versions.map(\.major))).sorted() }
-
-    /// Every parameter group family the catalog has, oldest first.
-    static var families: [String] { majors.map { "postgres\($0)" } }
-
-    static var defaultVersion: Version { versions.last! }
-
-    /// The newest minor of a major: what RDS picks when only the major is asked for.
-    static func defaultVersion(major: Int) -> Version? { versions.last { $0.major == major } }
-
-    static func version(_ string: String) -> Version? { versions.first { $0.string == string } }
-
-    /// The full version for `requested` (a full version, or a major like `16`), or the default.
-    static func resolveVersion(engine: String, requested: String?) -> String? {
-        guard engine == Self.engine else { return nil }
-        guard let requested else { return defaultVersion.string }
-        if let exact = version(requested) { return exact.string }
-        if let major = Int(requested) { return defaultVersion(major: major)?.string }
-        return nil
-    }
-
-    static func family(engine: String, version: String) -> String {
-        "\(engine)\(version.split(separator: ".").first ?? "")"
-    }
-
-    static func defaultParameterGroup(family: String) -> String { "default.\(family)" }
-
-    /// The major a family names (`postgres16` → 16), when the catalog has it.
-    static func major(ofFamily family: String) -> Int? {
-        guard family.hasPrefix(engine), let major = Int(family.dropFirst(engine.count)), majors.contains(major) else { return nil }
-        return major
-    }
-
-    static let instanceClasses: [String] = {
+    private static let storageClasses: [String] = {
         let sizes = ["large", "xlarge", "2xlarge", "4xlarge"]
         var classes = ["micro", "small", "medium", "large"].map { "db.t3.\($0)" }
         classes += ["micro", "small", "medium", "large", "xlarge", "2xlarge"].map { "db.t4g.\($0)" }
@@ -70,8 +54,103 @@ enum RDSCatalog {
         return classes
     }()
 
-    static func supportsInstanceClass(_ instanceClass: String, engine: String, version: String) -> Bool {
-        engine == Self.engine && Self.version(version) != nil && instanceClasses.contains(instanceClass)
+    /// Aurora's classes: no micro or small burstable ones, and Serverless v2.
+    private static let auroraClasses: [String] = {
+        var classes = ["db.t3.medium", "db.t3.large", "db.t4g.medium", "db.t4g.large"]
+        for family in ["r5", "r6g", "r6i", "r7g", "x2g"] {
+            classes += ["large", "xlarge", "2xlarge", "4xlarge"].map { "db.\(family).\($0)" }
+        }
+        return classes + ["db.serverless"]
+    }()
+
+    private static func postgresVersions(engine: String, familyPrefix: String, describe: @escaping (String) -> String,
+                                         _ majors: [(Int, [Int])]) -> [Version] {
+        majors.flatMap { major, minors in
+            minors.map { minor in
+                Version(engine: engine, string: "\(major).\(minor)", major: "\(major)", family: "\(familyPrefix)\(major)",
+                        description: describe("\(major).\(minor)"), order: [major, minor])
+            }
+        }
+    }
+
+    static let postgres = Engine(
+        name: "postgres", description: "PostgreSQL", licenseModel: "postgresql-license", defaultPort: 5432, isAurora: false,
+        server: .postgres, exportableLogTypes: ["postgresql", "upgrade"], instanceClasses: storageClasses,
+        versions: postgresVersions(engine: "postgres", familyPrefix: "postgres", describe: { "PostgreSQL \($0)-R1" }, [
+            (13, [15, 16, 18, 20, 21]), (14, [12, 13, 15, 17, 18]), (15, [7, 8, 10, 12, 13]), (16, [3, 4, 6, 8, 9]), (17, [1, 2, 4, 5]),
+        ]),
+        defaultVersion: "17.5")
+
+    static let auroraPostgres = Engine(
+        name: "aurora-postgresql", description: "Aurora (PostgreSQL)", licenseModel: "postgresql-license", defaultPort: 5432,
+        isAurora: true, server: .postgres, exportableLogTypes: ["instance", "postgresql"], instanceClasses: auroraClasses,
+        versions: postgresVersions(engine: "aurora-postgresql", familyPrefix: "aurora-postgresql",
+                                   describe: { "Aurora PostgreSQL (Compatible with PostgreSQL \($0))" }, [
+            (13, [18, 20]), (14, [15, 17]), (15, [10, 12, 13]), (16, [6, 8, 9]), (17, [4, 5]),
+        ]),
+        defaultVersion: "16.8")
+
+    /// Aurora MySQL 3 releases and the MySQL 8.0 release each is compatible with.
+    private static let auroraMySQLReleases: [(String, String)] = [
+        ("3.04.0", "8.0.28"), ("3.04.3", "8.0.28"), ("3.05.2", "8.0.32"), ("3.06.1", "8.0.34"), ("3.07.1", "8.0.36"),
+        ("3.08.0", "8.0.39"), ("3.08.2", "8.0.39"), ("3.09.0", "8.0.40"), ("3.10.0", "8.0.42"),
+    ]
+
+    static let auroraMySQL = Engine(
+        name: "aurora-mysql", description: "Aurora MySQL", licenseModel: "general-public-license", defaultPort: 3306,
+        isAurora: true, server: nil, exportableLogTypes: ["audit", "error", "general", "iam-db-auth-error", "instance", "slowquery"],
+        instanceClasses: auroraClasses,
+        versions: auroraMySQLReleases.map { release, mysql in
+            Version(engine: "aurora-mysql", string: "8.0.mysql_aurora.\(release)", major: "8.0", family: "aurora-mysql8.0",
+                    description: "Aurora MySQL \(release) (compatible with MySQL \(mysql))",
+                    order: release.split(separator: ".").compactMap { Int($0) })
+        },
+        defaultVersion: "8.0.mysql_aurora.3.08.2")
+
+    static let engines: [Engine] = [auroraMySQL, auroraPostgres, postgres]
+
+    static func engine(_ name: String) -> Engine? { engines.first { $0.name == name } }
+
+    /// Every version of every engine, by engine then oldest first.
+    static var versions: [Version] { engines.flatMap(\.versions) }
+
+    static func version(_ string: String, engine: String) -> Version? {
+        Self.engine(engine)?.versions.first { $0.string == string }
+    }
+
+    /// The full version for `requested` (a full version, or a major like `16` or `8.0`), or
+    /// the engine's default.
+    static func resolveVersion(engine name: String, requested: String?) -> String? {
+        guard let engine = engine(name) else { return nil }
+        guard let requested else { return engine.defaultVersion }
+        if let exact = engine.versions.first(where: { $0.string == requested }) { return exact.string }
+        let ofMajor = engine.versions.filter { $0.major == requested }
+        if ofMajor.contains(where: { $0.string == engine.defaultVersion }) { return engine.defaultVersion }
+        return ofMajor.max { $0.order.lexicographicallyPrecedes($1.order) }?.string
+    }
+
+    static func family(engine: String, version: String) -> String {
+        self.version(version, engine: engine)?.family ?? "\(engine)\(version.split(separator: ".").first ?? "")"
+    }
+
+    static func defaultParameterGroup(family: String) -> String { "default.\(family)" }
+
+    /// Every parameter group family the catalog has, in name order.
+    static var families: [String] { Array(Set(versions.map(\.family))).sorted() }
+
+    /// The engine and major a family names, when the catalog has it.
+    static func family(_ family: String) -> Version? { versions.last { $0.family == family } }
+
+    /// The PostgreSQL major a family's parameters follow (`aurora-postgresql16` → 16); nil for
+    /// families of other engines.
+    static func postgresMajor(ofFamily family: String) -> Int? {
+        guard let version = Self.family(family), engine(version.engine)?.server == .postgres else { return nil }
+        return Int(version.major)
+    }
+
+    static func supportsInstanceClass(_ instanceClass: String, engine name: String, version: String) -> Bool {
+        guard let engine = engine(name) else { return false }
+        return engine.versions.contains { $0.string == version } && engine.instanceClasses.contains(instanceClass)
     }
 
     static let caCertificates = ["rds-ca-2019", "rds-ca-ecc384-g1", "rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1"]
@@ -118,7 +197,7 @@ extension RDSService {
         var majorEngineVersion: String
         var engineVersion: String
         var dbParameterGroupFamily: String
-        var dbEngineDescription = "PostgreSQL"
+        var dbEngineDescription: String
         var dbEngineVersionDescription: String
         var validUpgradeTarget: [UpgradeTargetShape]
         var exportableLogTypes = ["postgresql", "upgrade"]
@@ -160,7 +239,7 @@ extension RDSService {
         var engine: String
         var engineVersion: String
         var dbInstanceClass: String
-        var licenseModel = RDSCatalog.licenseModel
+        var licenseModel: String
         var availabilityZones: [Zone]
         var multiAZCapable = true
         var readReplicaCapable = true
@@ -172,8 +251,8 @@ extension RDSService {
         var supportsEnhancedMonitoring = true
         var supportsIAMDatabaseAuthentication = true
         var supportsPerformanceInsights: Bool
-        var minStorageSize: Int
-        var maxStorageSize = 65536
+        var minStorageSize: Int?
+        var maxStorageSize: Int? = 65536
         var minIopsPerDbInstance: Int?
         var maxIopsPerDbInstance: Int?
         var minIopsPerGib: Double?
@@ -205,13 +284,13 @@ extension RDSService {
             let limit = try RDSListing.limit(input.maxRecords)
             var versions = RDSCatalog.versions
             var defaultsOnly = input.defaultOnly == true
-            if let engine = input.engine { versions = versions.filter { _ in engine == RDSCatalog.engine } }
+            if let engine = input.engine { versions = versions.filter { $0.engine == engine } }
             if let requested = input.engineVersion { versions = versions.filter { $0.matches(requested) } }
             if let family = input.dbParameterGroupFamily { versions = versions.filter { $0.family == family } }
             for filter in input.filters ?? [] {
                 switch filter.name {
                 case "engine":
-                    versions = versions.filter { _ in filter.values.contains(RDSCatalog.engine) }
+                    versions = versions.filter { filter.values.contains($0.engine) }
                 case "engine-version":
                     versions = versions.filter { version in filter.values.contains { version.matches($0) } }
                 case "db-parameter-group-family":
@@ -227,8 +306,11 @@ extension RDSService {
                 }
             }
             if defaultsOnly {
-                // The engine's default, or (when a major was asked for) that major's newest minor.
-                versions = versions.contains(RDSCatalog.defaultVersion) ? [RDSCatalog.defaultVersion] : versions.last.map { [$0] } ?? []
+                // Per engine: its default, or (when a major was asked for) that major's newest version.
+                versions = RDSCatalog.engines.compactMap { engine in
+                    let own = versions.filter { $0.engine == engine.name }
+                    return own.first { $0.string == engine.defaultVersion } ?? own.max { $0.order.lexicographicallyPrecedes($1.order) }
+                }
             }
             let page = try RDSListing.page(versions, after: input.marker, limit: limit)
             return DBEngineVersionMessage(marker: page.nextMarker, dbEngineVersions: page.items.map(Self.shape))
@@ -236,15 +318,15 @@ extension RDSService {
 
         operations.on("DescribeOrderableDBInstanceOptions") { (input: DescribeOrderableDBInstanceOptionsRequest, call) -> OrderableDBInstanceOptionsMessage in
             let limit = try RDSListing.limit(input.maxRecords, maximum: 1000)
-            guard input.engine == RDSCatalog.engine else {
+            guard let engine = RDSCatalog.engine(input.engine) else {
                 throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine)")
             }
-            var versions = RDSCatalog.versions
+            var versions = engine.versions
             if let requested = input.engineVersion { versions = versions.filter { $0.string == requested } }
-            var classes = RDSCatalog.instanceClasses
+            var classes = engine.instanceClasses
             if let instanceClass = input.dbInstanceClass { classes = classes.filter { $0 == instanceClass } }
-            var storageTypes = ["gp2", "gp3", "io1"]
-            if let license = input.licenseModel, license != RDSCatalog.licenseModel { versions = [] }
+            var storageTypes = engine.isAurora ? ["aurora", "aurora-iopt1"] : ["gp2", "gp3", "io1"]
+            if let license = input.licenseModel, license != engine.licenseModel { versions = [] }
             if input.vpc == false { versions = [] }
             for filter in input.filters ?? [] {
                 switch filter.name {
@@ -255,7 +337,7 @@ extension RDSService {
                 case "storage-type":
                     storageTypes = storageTypes.filter { filter.values.contains($0) }
                 case "license-model":
-                    if !filter.values.contains(RDSCatalog.licenseModel) { versions = [] }
+                    if !filter.values.contains(engine.licenseModel) { versions = [] }
                 default:
                     throw RDSError.invalidParameterValue("Unrecognized filter name: \(filter.name).")
                 }
@@ -263,7 +345,7 @@ extension RDSService {
             let zones = AvailabilityZones.zones(in: call.region).map { OrderableDBInstanceOptionShape.Zone(name: $0.name) }
             let options = versions.flatMap { version in
                 classes.flatMap { instanceClass in
-                    storageTypes.map { Self.option(version, instanceClass, storageType: $0, zones: zones) }
+                    storageTypes.map { Self.option(engine, version, instanceClass, storageType: $0, zones: zones) }
                 }
             }
             let page = try RDSListing.page(options, after: input.marker, limit: limit)
@@ -272,24 +354,43 @@ extension RDSService {
     }
 
     static func shape(_ version: RDSCatalog.Version) -> DBEngineVersionShape {
-        let targets = RDSCatalog.versions.filter { $0.major > version.major || ($0.major == version.major && $0.minor > version.minor) }
-        return DBEngineVersionShape(
-            engine: RDSCatalog.engine, majorEngineVersion: "\(version.major)", engineVersion: version.string,
-            dbParameterGroupFamily: version.family, dbEngineVersionDescription: version.description,
+        let engine = RDSCatalog.engine(version.engine) ?? RDSCatalog.postgres
+        let targets = engine.versions.filter {
+            $0.order.count == version.order.count && version.order.lexicographicallyPrecedes($0.order)
+        }
+        var shape = DBEngineVersionShape(
+            engine: engine.name, majorEngineVersion: version.major, engineVersion: version.string,
+            dbParameterGroupFamily: version.family, dbEngineDescription: engine.description,
+            dbEngineVersionDescription: version.description,
             validUpgradeTarget: targets.map { target in
-                UpgradeTargetShape(engine: RDSCatalog.engine, engineVersion: target.string, description: target.description,
+                UpgradeTargetShape(engine: engine.name, engineVersion: target.string, description: target.description,
                                    autoUpgrade: false, isMajorVersionUpgrade: target.major != version.major,
-                                   supportedEngineModes: ["provisioned"])
+                                   supportedEngineModes: ["provisioned"], supportsGlobalDatabases: engine.isAurora)
             })
+        shape.exportableLogTypes = engine.exportableLogTypes
+        if engine.isAurora {
+            shape.supportsGlobalDatabases = true
+            shape.supportsLocalWriteForwarding = engine.name == "aurora-mysql"
+            shape.supportedFeatureNames = engine.name == "aurora-postgresql" ? ["Lambda", "s3Export", "s3Import"] : []
+        }
+        return shape
     }
 
-    static func option(_ version: RDSCatalog.Version, _ instanceClass: String, storageType: String,
+    static func option(_ engine: RDSCatalog.Engine, _ version: RDSCatalog.Version, _ instanceClass: String, storageType: String,
                        zones: [OrderableDBInstanceOptionShape.Zone]) -> OrderableDBInstanceOptionShape {
         var option = OrderableDBInstanceOptionShape(
-            engine: RDSCatalog.engine, engineVersion: version.string, dbInstanceClass: instanceClass, availabilityZones: zones,
-            storageType: storageType, supportsIops: storageType != "gp2", supportsStorageThroughput: storageType == "gp3",
+            engine: engine.name, engineVersion: version.string, dbInstanceClass: instanceClass, licenseModel: engine.licenseModel,
+            availabilityZones: zones, storageType: storageType, supportsIops: storageType != "gp2" && !engine.isAurora,
+            supportsStorageThroughput: storageType == "gp3",
             supportsPerformanceInsights: !["db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"].contains(instanceClass),
-            minStorageSize: storageType == "io1" ? 100 : 20)
+            minStorageSize: engine.isAurora ? nil : storageType == "io1" ? 100 : 20)
+        if engine.isAurora {
+            option.maxStorageSize = nil
+            option.multiAZCapable = false
+            option.supportsStorageAutoscaling = false
+            option.supportsClusters = true
+            option.supportsGlobalDatabases = true
+        }
         switch storageType {
         case "io1":
             (option.minIopsPerDbInstance, option.maxIopsPerDbInstance) = (1000, 256_000)
@@ -303,12 +404,5 @@ extension RDSService {
             break
         }
         return option
-    }
-}
-
-private extension RDSCatalog.Version {
-    /// `16.8` matches `16.8`; a major (`16`) matches each of its minors, as RDS's filter does.
-    func matches(_ requested: String) -> Bool {
-        requested == string || requested == "\(major)"
     }
 }

@@ -11,13 +11,14 @@ import State
 public actor DatabaseLogins {
     private let store: Store
     private let supervisor: Supervisor
-    private let enginesFolder: URL
+    private let servers: DatabaseServers
     private let logger: Logger
     private var tokenResponder: LDAPBindResponder?
-    /// Where PostgreSQL sends IAM-token logins; 0 until the responder runs.
-    public private(set) var tokenPort = 0
+    /// Where servers send IAM-token logins: the responder's port (0 until it runs), and the PAM
+    /// service that relays to it when Kerbside could install one.
+    public private(set) var gateway = LoginGateway(port: 0, pamService: nil)
     private var refusedLogins: [String: [RefusedLogin]] = [:]
-    private var serverLogs: [String: PostgresLoginLog] = [:]
+    private var serverLogs: [String: any LoginLog] = [:]
     private var logWatcher: Task<Void, Never>?
 
     public struct RefusedLogin: Sendable, Encodable {
@@ -28,10 +29,10 @@ public actor DatabaseLogins {
         public let reason: String
     }
 
-    init(store: Store, supervisor: Supervisor, enginesFolder: URL, logger: Logger) {
+    init(store: Store, supervisor: Supervisor, servers: DatabaseServers, logger: Logger) {
         self.store = store
         self.supervisor = supervisor
-        self.enginesFolder = enginesFolder
+        self.servers = servers
         self.logger = logger
     }
 
@@ -43,9 +44,9 @@ public actor DatabaseLogins {
         let responder = LDAPBindResponder { [weak self] bind in
             await self?.verifyLogin(bind, verifier) ?? .refused(diagnostic: "Kerbside is stopping")
         }
-        tokenPort = try await responder.start()
+        gateway.port = try await responder.start()
         tokenResponder = responder
-        logger.info("IAM database logins are checked on 127.0.0.1:\(tokenPort)")
+        logger.info("IAM database logins are checked on 127.0.0.1:\(gateway.port)")
         watchServerLogs()
     }
 
@@ -64,18 +65,20 @@ public actor DatabaseLogins {
         serverLogs = [:]
     }
 
-    /// One IAM-token login, as PostgreSQL forwards it: allowed, or refused with a reason that
-    /// reaches the server's log (`DETAIL: LDAP diagnostics: …`) and Kerbside's.
+    /// One IAM-token login, as a server forwards it: allowed, or refused with a reason that
+    /// reaches the server's log and Kerbside's. A cluster member's tokens name the cluster's
+    /// endpoints and are granted on the cluster's resource id.
     /// Off the actor: logins are checked concurrently, on any core.
     private nonisolated func verifyLogin(_ bind: LDAPBind, _ verifier: IAMTokenVerifier) async -> LDAPBindVerdict {
-        let instance = try? await store.read { db in try RDSInstance.withId(bind.resource).fetchOne(db) }
+        let context = try? await store.read { db in try ServerContext.load(bind.resource, db) }
+        let instance = context?.instance
         let verdict: IAMTokenVerdict
-        if let instance, instance.iamAuthentication {
+        if let context, context.iamAuthentication {
             verdict = await verifier.verify(IAMTokenCheck(
-                token: bind.password, dbUser: bind.user, hostNames: [instance.endpointHost], port: instance.port,
-                accountId: instance.accountId, region: instance.region, resourceId: instance.resourceId), now: Date())
+                token: bind.password, dbUser: bind.user, hostNames: context.tokenHosts, port: context.instance.port,
+                accountId: context.instance.accountId, region: context.instance.region, resourceId: context.tokenResourceId), now: Date())
         } else {
-            verdict = .refused(reason: "IAM database authentication is not enabled on this DB instance.")
+            verdict = .refused(reason: "IAM database authentication is not enabled on this \(context?.cluster == nil ? "DB instance" : "DB cluster").")
         }
         switch verdict {
         case .allowed(let caller):
@@ -109,7 +112,12 @@ public actor DatabaseLogins {
         let running = await supervisor.statuses.filter { $0.key.hasPrefix(prefix) && $0.value.state == .running }.keys
         for name in running {
             let resourceId = String(name.dropFirst(prefix.count))
-            var log = serverLogs[resourceId] ?? PostgresLoginLog(file: enginesFolder.appendingPathComponent(resourceId).appendingPathComponent("postgresql.log"))
+            if serverLogs[resourceId] == nil {
+                guard let instance = try? await store.read({ db in try RDSInstance.withId(resourceId).fetchOne(db) }),
+                      let server = try? servers.server(of: instance) else { continue }
+                serverLogs[resourceId] = server.loginLog()
+            }
+            guard var log = serverLogs[resourceId] else { continue }
             let refusals = log.newRefusals()
             serverLogs[resourceId] = log
             for refusal in refusals where refusal.method != "iam" {

@@ -6,21 +6,23 @@ import Logging
 import Runtime
 import State
 
-/// Runs the PostgreSQL servers behind DB instances: makes each from the template, keeps it
-/// running under the supervisor, applies settings, joins it to its directory's realm, and
-/// reports what it observes (a server accepting logins, one that could not start) back into the
-/// instance's status.
+/// Runs the database servers behind DB instances and cluster members, through the engine seam
+/// only: makes each from its engine's template, a snapshot, a cluster volume or a copy of its
+/// primary, keeps it running under the supervisor, applies settings, joins it to its
+/// directory's realm, promotes replicas, and reports what it observes (a server accepting
+/// logins, one that could not start) back into the instance's status.
 public actor EngineHost {
     private let dataDirectory: URL
     private let store: Store
     private let supervisor: Supervisor
     private let realms: RealmHost
     private let logger: Logger
-    private var templateBuild: Task<URL, any Error>?
-    private var spareRefill: Task<Void, Never>?
+    private var templateBuilds: [String: Task<URL, any Error>] = [:]
+    private var spareRefills: [String: Task<Void, Never>] = [:]
     /// Counts resets: work begun before one must not leave a server or files behind.
     private var generation = 0
     private var authority: CertificateAuthority?
+    private let servers: DatabaseServers
     /// IAM-token logins and the record of refused ones.
     public nonisolated let logins: DatabaseLogins
 
@@ -30,25 +32,30 @@ public actor EngineHost {
         self.supervisor = supervisor
         self.realms = realms
         self.logger = logger
-        logins = DatabaseLogins(store: store, supervisor: supervisor, enginesFolder: dataDirectory.appendingPathComponent("engines"),
-                                logger: logger)
+        servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"))
+        logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers, logger: logger)
     }
 
     private nonisolated var enginesFolder: URL { dataDirectory.appendingPathComponent("engines") }
     /// Templates are a cache, not state: they survive `reset`.
     private nonisolated var templatesFolder: URL { dataDirectory.appendingPathComponent("templates") }
+    private nonisolated var clustersFolder: URL { dataDirectory.appendingPathComponent("clusters") }
+    private nonisolated var snapshotsFolder: URL { dataDirectory.appendingPathComponent("snapshots") }
     public nonisolated var certificateAuthorityFolder: URL { dataDirectory.appendingPathComponent("ca") }
 
-    nonisolated func server(of instance: RDSInstance) throws -> PostgresInstance {
-        guard let installation = PostgresInstallation.installed() else {
-            throw EngineError("PostgreSQL is not installed (expected /usr/lib/postgresql/<major>/bin); `make run` installs it")
-        }
-        return PostgresInstance(folder: enginesFolder.appendingPathComponent(instance.resourceId), installation: installation,
-                                user: try EngineUser.forDatabases())
+    // MARK: - Engines and servers
+
+    nonisolated func engine(named name: String) throws -> any DatabaseEngine { try servers.engine(named: name) }
+
+    nonisolated func server(of instance: RDSInstance) throws -> any DatabaseServer { try servers.server(of: instance) }
+
+    /// What the engine keeps for `password`, for the master user (never the password itself).
+    nonisolated func passwordVerifier(engine: String, _ password: String) throws -> String {
+        try self.engine(named: engine).passwordVerifier(for: password)
     }
 
     /// Supervisor names of database servers: this prefix and the instance's `DbiResourceId`.
-    public static let childPrefix = "postgres-"
+    public static let childPrefix = "db-server "
 
     public nonisolated func childName(_ instance: RDSInstance) -> String { Self.childPrefix + instance.resourceId }
 
@@ -59,7 +66,7 @@ public actor EngineHost {
         return made
     }
 
-    /// A fresh loopback address for a new instance, and `port` on it when it can be bound.
+    /// A fresh loopback address for a new server or endpoint, and `port` on it when it can be bound.
     public nonisolated func placement(port: Int, avoiding taken: Set<String>) -> (address: String, port: Int)? {
         for _ in 0..<200 {
             let address = "127.\(Int.random(in: 1...254)).\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
@@ -70,46 +77,92 @@ public actor EngineHost {
         return nil
     }
 
+    /// A cluster's files that outlive its members: its change archive, base backups, keytab,
+    /// and its data while no member holds it (the volume).
+    nonisolated func clusterFolder(_ resourceId: String) -> URL { clustersFolder.appendingPathComponent(resourceId) }
+
+    nonisolated func clusterVolume(_ resourceId: String) -> URL { clusterFolder(resourceId).appendingPathComponent("volume") }
+
+    nonisolated func clusterKeytab(_ resourceId: String) -> URL { clusterFolder(resourceId).appendingPathComponent("krb5.keytab") }
+
+    /// Where the server archives its changes: its own folder, or its cluster's (shared by every
+    /// member that is ever the writer, so restores follow failovers).
+    nonisolated func changeArchive(of instance: RDSInstance) -> URL {
+        if let cluster = instance.clusterResourceId { return clusterFolder(cluster).appendingPathComponent("wal") }
+        return enginesFolder.appendingPathComponent(instance.resourceId).appendingPathComponent("wal")
+    }
+
+    nonisolated func backupsFolder(of instance: RDSInstance) -> URL {
+        if let cluster = instance.clusterResourceId { return backupsFolder(ofCluster: cluster) }
+        return enginesFolder.appendingPathComponent(instance.resourceId).appendingPathComponent("backups")
+    }
+
+    nonisolated func backupsFolder(ofCluster resourceId: String) -> URL { clusterFolder(resourceId).appendingPathComponent("backups") }
+
+    /// Makes a cluster's folder, passable by the engine user (its archive is written by the servers).
+    func makeClusterFolder(_ cluster: RDSCluster) throws {
+        try FileManager.default.createDirectory(at: clusterFolder(cluster.resourceId), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o711])
+        try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: clustersFolder.path)
+    }
+
     // MARK: - Lifecycle
 
-    /// Makes the server for a new instance (from the template, or from `source` data), starts it
-    /// and creates the master user. Answers false, with the instance recorded `failed`, when
-    /// that does not work; the caller marks it `available` once the rest (a domain join) is done.
-    public func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil,
-                          recovery: PostgresSettings.Recovery? = nil) async -> Bool {
+    /// Where a new server's data comes from.
+    public enum DataSource: Sendable {
+        /// The engine's template: a new, empty database.
+        case template
+        /// A copy of these files (a snapshot's data).
+        case copy(URL)
+        /// These files, moved in (a cluster's volume, a restore's prepared data).
+        case adopt(URL)
+        /// A consistent copy of the running primary: the cluster's writer or the source instance.
+        case replica
+    }
+
+    /// The master user a new database gets.
+    public struct MasterUser: Sendable {
+        var name: String
+        var passwordVerifier: String
+        var database: String?
+    }
+
+    /// Makes the server for a new instance, starts it and (on a new database) creates the
+    /// master user. Answers false, with the instance recorded `failed`, when that does not work;
+    /// the caller marks it `available` once the rest (a domain join) is done.
+    public func provision(_ instance: RDSInstance, from source: DataSource, master: MasterUser?,
+                          recovery: ServerSettings.Recovery? = nil) async -> Bool {
         let started = generation
         do {
+            let engine = try engine(named: instance.engine)
             let server = try server(of: instance)
             try checkReachable(server)
-            if let source {
-                try await server.create(from: source)
-            } else if let spare = takeSpare(server.installation) {
-                try await server.create(from: spare, adopting: true)
-            } else {
-                try await server.create(from: try await template(for: server.installation, user: server.user))
+            switch source {
+            case .template:
+                if let spare = takeSpare(engine) {
+                    try await server.create(from: spare, adopting: true)
+                } else {
+                    try await server.create(from: try await template(of: engine), adopting: false)
+                }
+                refillSpare(engine)
+            case .copy(let data):
+                try await server.create(from: data, adopting: false)
+            case .adopt(let data):
+                try await server.create(from: data, adopting: true)
+            case .replica:
+                try await server.createReplica(of: try await runningPrimary(of: instance))
             }
-            refillSpare(server.installation, server.user)
             guard generation == started else {
                 try? server.destroy()
                 return false
             }
-            try await prepare(instance, server, recovery: recovery)
-            guard try await run(instance, server) else { return false }
+            let settings = try await prepare(instance, server, recovery: recovery)
+            guard try await run(instance, server, settings) else { return false }
             if recovery != nil { try await server.waitUntilPromoted(port: instance.port) }
-            var sql = ""
-            if source == nil {
-                let master = SQLText.identifier(instance.masterUsername)
-                // As on RDS the master user owns the `postgres` database (and so its public schema).
-                sql += "CREATE ROLE \(master) LOGIN CREATEROLE CREATEDB IN ROLE rds_superuser;\n"
-                sql += "ALTER DATABASE postgres OWNER TO \(master);\n"
-                if let dbName = instance.dbName {
-                    sql += "CREATE DATABASE \(SQLText.identifier(dbName)) OWNER \(master);\n"
-                }
+            if let master {
+                try await server.createMasterUser(master.name, passwordVerifier: master.passwordVerifier, database: master.database,
+                                                  port: instance.port)
             }
-            if let masterPassword {
-                sql += "ALTER ROLE \(SQLText.identifier(instance.masterUsername)) PASSWORD \(SQLText.literal(SCRAM.verifier(for: masterPassword)));\n"
-            }
-            if !sql.isEmpty { try await server.sql(sql, port: instance.port) }
             return true
         } catch {
             await fail(instance, reason: "\(error)")
@@ -117,6 +170,30 @@ public actor EngineHost {
             if generation != started { await destroy(instance) }
             return false
         }
+    }
+
+    /// The primary a new replica copies and streams from, once it serves (bounded wait: a
+    /// reader created with its writer waits for the writer to come up).
+    private func runningPrimary(of instance: RDSInstance) async throws -> ReplicationSource {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let context = try await store.read { db in try ServerContext.load(instance.resourceId, db) }
+            guard let context else { throw EngineError("the instance was deleted") }
+            if let primary = context.primary, primary.status == "available" || primary.status == "modifying",
+               await isRunning(primary) {
+                return try replicationSource(primary, for: instance)
+            }
+            if context.primary == nil && instance.clusterResourceId == nil {
+                throw EngineError("the source instance of the read replica is gone")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw EngineError("its primary did not become available within 120 s")
+    }
+
+    private nonisolated func replicationSource(_ primary: RDSInstance, for replica: RDSInstance) throws -> ReplicationSource {
+        ReplicationSource(folder: try server(of: primary).folder, address: primary.address, port: primary.port,
+                          replicaName: replica.identifier.replacingOccurrences(of: "-", with: "_"))
     }
 
     /// Records `available`; an instance removed meanwhile (a reset) has its server stopped and
@@ -133,13 +210,20 @@ public actor EngineHost {
     /// and records it `available`.
     public func start(_ stale: RDSInstance) async {
         let instance = await fresh(stale)
+        guard await startServer(instance) else { return }
+        await markAvailable(instance)
+    }
+
+    /// Starts the server with its current settings; false (and `failed`) when it does not serve.
+    @discardableResult
+    func startServer(_ instance: RDSInstance) async -> Bool {
         do {
             let server = try server(of: instance)
-            try await prepare(instance, server)
-            guard try await run(instance, server) else { return }
-            await markAvailable(instance)
+            let settings = try await prepare(instance, server)
+            return try await run(instance, server, settings)
         } catch {
             await fail(instance, reason: "\(error)")
+            return false
         }
     }
 
@@ -153,43 +237,55 @@ public actor EngineHost {
         try? server(of: instance).destroy()
     }
 
-    /// Writes the server's settings, TLS files and keytab, as the record now says.
-    private func prepare(_ instance: RDSInstance, _ server: PostgresInstance, recovery: PostgresSettings.Recovery? = nil) async throws {
-        let kerberos = instance.domainStatus == "kerberos-enabled"
-        let parameters = (try? await store.read { db in
-            try RDSParameters.effectiveValues(group: instance.parameterGroupName, account: instance.accountId, region: instance.region, db)
-        }) ?? [:]
-        let enabled = { (name: String) in ["1", "on", "true"].contains(parameters[name]?.lowercased() ?? "") }
-        var settings = PostgresSettings(
-            address: instance.address, port: instance.port, iamAuthentication: instance.iamAuthentication,
-            ldapPort: await logins.tokenPort, resourceId: instance.resourceId, kerberos: kerberos,
-            forceSSL: enabled("rds.force_ssl"), caseInsensitiveKerberosUsers: enabled("krb_caseins_users"),
-            passwordEncryption: parameters["password_encryption"] ?? "scram-sha-256", logConnections: enabled("log_connections"))
-        settings.recovery = recovery
+    /// The settings the server runs with, as the store has them now; writes them with its TLS
+    /// files and keytab.
+    private func prepare(_ stale: RDSInstance, _ server: any DatabaseServer, recovery: ServerSettings.Recovery? = nil) async throws -> ServerSettings {
+        guard let context = try await store.read({ db in try ServerContext.load(stale.resourceId, db) }) else {
+            throw EngineError("the instance was deleted")
+        }
+        let instance = context.instance
+        var role = ServerSettings.Role.primary
+        if context.isReplica {
+            guard let primary = context.primary else { throw EngineError("the replica's primary is gone") }
+            role = .replica(of: try replicationSource(primary, for: instance))
+        }
+        let settings = ServerSettings(
+            address: instance.address, port: instance.port, resourceId: instance.resourceId,
+            iamAuthentication: context.iamAuthentication, loginGateway: await logins.gateway, kerberos: context.kerberos,
+            parameters: context.parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery)
         try server.configure(settings)
-        // The endpoint and address never change, so one certificate serves every start and reload.
+        // The endpoint names and the address never change, so one certificate serves every start and reload.
         if !server.hasTLS {
-            let tls = try certificateAuthority().serverCertificate(hostNames: [instance.endpointHost, "localhost"],
+            let tls = try certificateAuthority().serverCertificate(hostNames: context.certificateNames + ["localhost"],
                                                                    addresses: [instance.address, "127.0.0.1"])
             try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
         }
-        if !kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
+        if let cluster = context.cluster {
+            // Members accept tickets for every name of the cluster with the cluster's one keytab.
+            let shared = clusterKeytab(cluster.resourceId)
+            try? FileManager.default.removeItem(at: server.keytab)
+            if context.kerberos, FileManager.default.fileExists(atPath: shared.path) {
+                try FileManager.default.copyItem(at: shared, to: server.keytab)
+                try server.adoptKeytab()
+            }
+        } else if !context.kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
             try FileManager.default.removeItem(at: server.keytab)
         }
+        return settings
     }
 
     /// Starts the server under the supervisor; records `failed` (and answers false) if it does not serve.
-    private func run(_ instance: RDSInstance, _ server: PostgresInstance) async throws -> Bool {
-        await Orphans.stop(pidFile: server.pidFile, program: "postgres", marker: server.dataDirectory.path, signal: SIGINT)
-        let status = await supervisor.start(server.spec(name: childName(instance), port: instance.port))
+    private func run(_ instance: RDSInstance, _ server: any DatabaseServer, _ settings: ServerSettings) async throws -> Bool {
+        await server.stopOrphan()
+        let status = await supervisor.start(server.spec(name: childName(instance), settings: settings))
         // A reset or a delete may have removed the instance while its server was starting.
-        guard (try? await store.read({ db in try RDSInstance.fetchOne(db, key: instance.resourceId) })) != nil else {
+        guard (try? await store.read({ db in try RDSInstance.withId(instance.resourceId).fetchOne(db) })) != nil else {
             await supervisor.stop(childName(instance))
             try? server.destroy()
             return false
         }
         guard status.state == .running else {
-            await fail(instance, reason: "the PostgreSQL server did not start: \(status.lastError ?? "unknown"); see \(server.logFile.path)")
+            await fail(instance, reason: "the database server did not start: \(status.lastError ?? "unknown"); see \(server.logFile.path)")
             return false
         }
         return true
@@ -199,9 +295,9 @@ public actor EngineHost {
     public func reconfigure(_ stale: RDSInstance) async throws {
         let instance = await fresh(stale)
         let server = try server(of: instance)
-        try await prepare(instance, server)
-        guard await supervisor.status(childName(instance))?.state == .running else { return }
-        try await server.sql("SELECT pg_reload_conf();", port: instance.port)
+        let settings = try await prepare(instance, server)
+        guard await isRunning(instance) else { return }
+        try await server.reload(settings)
     }
 
     /// Restarts the server (a reboot); pending changes were applied to the record before.
@@ -210,43 +306,107 @@ public actor EngineHost {
         await start(instance)
     }
 
-    public func setMasterPassword(_ instance: RDSInstance, _ password: String) async throws {
-        try await server(of: instance).sql(
-            "ALTER ROLE \(SQLText.identifier(instance.masterUsername)) PASSWORD \(SQLText.literal(SCRAM.verifier(for: password)));",
-            port: instance.port)
+    public func setMasterPassword(_ instance: RDSInstance, username: String, _ password: String) async throws {
+        try await server(of: instance).setPassword(of: username, passwordVerifier: try passwordVerifier(engine: instance.engine, password),
+                                                   port: instance.port)
     }
 
-    /// Runs SQL as Kerbside's administrator (for snapshots' consistency points and tests of state).
-    public func sql(_ instance: RDSInstance, _ script: String) async throws -> String {
-        try await server(of: instance).sql(script, port: instance.port)
+    /// Runs the engine's language as Kerbside's administrator (snapshots' consistency points, tests of state).
+    public func administer(_ instance: RDSInstance, _ script: String) async throws -> String {
+        try await server(of: instance).administer(script, port: instance.port)
+    }
+
+    // MARK: - Replication
+
+    /// Where the stopped server's history ends, or nil when it did not stop cleanly (its last
+    /// changes may never have reached a replica).
+    func stoppedPosition(_ instance: RDSInstance) async -> ReplicationPosition? {
+        guard let server = try? server(of: instance), await server.wasStoppedCleanly() else { return nil }
+        return try? await server.stoppedPosition()
+    }
+
+    func waitUntilReplayed(_ instance: RDSInstance, _ position: ReplicationPosition, timeout: Duration) async throws {
+        try await server(of: instance).waitUntilReplayed(position, port: instance.port, timeout: timeout)
+    }
+
+    /// Promotes a running replica to a primary, then writes its new settings (no primary to follow).
+    func promote(_ instance: RDSInstance) async throws {
+        let server = try server(of: instance)
+        try await server.promote(port: instance.port)
+        try await reconfigure(instance)
+    }
+
+    /// Throws away the instance's data and makes it again as a fresh copy of its primary (a
+    /// former writer whose history may have diverged).
+    func rebuildReplica(_ instance: RDSInstance) async -> Bool {
+        await destroy(instance)
+        return await provision(instance, from: .replica, master: nil)
+    }
+
+    /// Keeps the data of a cluster's last member as the cluster's volume, for the next writer.
+    func keepAsVolume(_ instance: RDSInstance) async throws {
+        guard let cluster = instance.clusterResourceId else { return }
+        await stop(instance)
+        let volume = clusterVolume(cluster)
+        try? FileManager.default.removeItem(at: volume)
+        try server(of: instance).moveData(to: volume)
     }
 
     // MARK: - Backups
 
-    private nonisolated var snapshotsFolder: URL { dataDirectory.appendingPathComponent("snapshots") }
-
-    /// A snapshot's copy of the data (a base backup), ready to be copied into a new instance.
+    /// A snapshot's copy of the data, ready to be copied into a new server.
     public nonisolated func snapshotData(_ snapshotId: String) -> URL {
         snapshotsFolder.appendingPathComponent(snapshotId).appendingPathComponent("pgdata")
     }
 
     public func snapshot(_ instance: RDSInstance, into snapshotId: String) async throws {
-        try FileManager.default.createDirectory(at: snapshotsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        try makeSnapshotsFolder()
         try await server(of: instance).backup(to: snapshotData(snapshotId), port: instance.port)
+    }
+
+    /// A snapshot of a cluster: a copy of its running writer, else of its volume; a cluster that
+    /// never had data gives an empty snapshot (a restore makes a new database, as the source would).
+    func snapshot(cluster: RDSCluster, writer: RDSInstance?, into snapshotId: String) async throws {
+        try makeSnapshotsFolder()
+        if let writer, await isRunning(writer) {
+            try await snapshot(writer, into: snapshotId)
+            return
+        }
+        let target = snapshotData(snapshotId)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o711])
+        let volume = clusterVolume(cluster.resourceId)
+        if FileManager.default.fileExists(atPath: volume.path) { try await FileTree.copy(volume, to: target) }
+    }
+
+    private func makeSnapshotsFolder() throws {
+        try FileManager.default.createDirectory(at: snapshotsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+    }
+
+    public nonisolated func hasSnapshotData(_ snapshotId: String) -> Bool {
+        FileManager.default.fileExists(atPath: snapshotData(snapshotId).path)
+    }
+
+    /// Copies a snapshot's files for CopyDBSnapshot and CopyDBClusterSnapshot.
+    func copySnapshot(_ sourceId: String, to targetId: String) async throws {
+        try makeSnapshotsFolder()
+        let target = snapshotsFolder.appendingPathComponent(targetId)
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o711])
+        if hasSnapshotData(sourceId) { try await FileTree.copy(snapshotData(sourceId), to: snapshotData(targetId)) }
     }
 
     public func deleteSnapshot(_ snapshotId: String) {
         try? FileManager.default.removeItem(at: snapshotsFolder.appendingPathComponent(snapshotId))
     }
 
-    /// The automated base backup point-in-time restores start from, taken once the instance
-    /// serves; its WAL archive carries every later change.
+    /// The automated base backup point-in-time restores start from, taken once the server
+    /// serves; its change archive carries every later change.
     public func takeBaseBackup(_ instance: RDSInstance) async {
         let started = generation
         guard let server = try? server(of: instance) else { return }
         do {
             let stamp = Int(Date().timeIntervalSince1970 * 1000)
-            try await server.backup(to: server.folder.appendingPathComponent("backups/base-\(stamp)"), port: instance.port)
+            try await server.backup(to: backupsFolder(of: instance).appendingPathComponent("base-\(stamp)"), port: instance.port)
         } catch {
             logger.error("the base backup of DB instance \(instance.identifier) failed: \(error)")
         }
@@ -255,10 +415,8 @@ public actor EngineHost {
         if generation != started || !exists { await destroy(instance) }
     }
 
-    /// Base backups of `instance` (oldest first), each with the time it was started.
-    public nonisolated func baseBackups(_ instance: RDSInstance) -> [(taken: Date, data: URL)] {
-        guard let server = try? server(of: instance) else { return [] }
-        let folder = server.folder.appendingPathComponent("backups")
+    /// Base backups in `folder` (oldest first), each with the time it was started.
+    public nonisolated func baseBackups(in folder: URL) -> [(taken: Date, data: URL)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.compactMap { name -> (Date, URL)? in
             guard name.hasPrefix("base-"), let millis = Double(name.dropFirst(5)) else { return nil }
@@ -266,40 +424,48 @@ public actor EngineHost {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// Makes sure every change until now is in the instance's WAL archive (when it runs).
+    /// Makes sure every change until now is in the instance's change archive (when it runs).
     public func archiveNow(_ instance: RDSInstance) async throws {
         guard await isRunning(instance) else { return }
-        try await server(of: instance).archiveCurrentWAL(port: instance.port)
+        try await server(of: instance).archiveNow(port: instance.port)
     }
-
-    public nonisolated func walArchive(_ instance: RDSInstance) throws -> URL { try server(of: instance).walArchive }
 
     // MARK: - Kerberos
 
-    /// Puts `postgres/<endpoint>@REALM` (and the AD-domain form of the endpoint) in the
-    /// instance's keytab, using the realm of `directory` (the hosting directory).
-    public func joinRealm(_ instance: RDSInstance, directory: DSDirectory) async throws {
-        let server = try server(of: instance)
+    /// Puts `<service>/<host>@REALM` (and the AD-domain form of each host) for every one of
+    /// `hosts` in `keytab`, using the realm of `directory` (the hosting directory). Principals
+    /// that exist keep their keys, so tickets already issued for them stay good.
+    func exportKeytab(_ hosts: [String], engine: String, directory: DSDirectory, to keytab: URL, user: EngineUser?) async throws {
         let realm = realms.realm(of: directory)
-        let principals = servicePrincipals(instance, directory: directory).map { realm.principal($0) }
-        try? FileManager.default.removeItem(at: server.keytab)
-        var commands: [KadminCommand] = principals.map { .deletePrincipal($0) }
-        commands += principals.map { .addPrincipal($0, password: nil, ticketsAllowed: true) }
-        commands.append(.exportKeytab(principals, keytab: server.keytab.path, keepKeys: false))
-        try await realms.kadmin(directory, commands, tolerating: ["does not exist"])
-        try server.adoptKeytab()
+        let service = try self.engine(named: engine).kerberosServiceName
+        let principals = hosts.flatMap { servicePrincipals($0, service: service, directory: directory) }.map { realm.principal($0) }
+        try? FileManager.default.removeItem(at: keytab)
+        var commands: [KadminCommand] = principals.map { .addPrincipal($0, password: nil, ticketsAllowed: true) }
+        commands.append(.exportKeytab(principals, keytab: keytab.path, keepKeys: true))
+        try await realms.kadmin(directory, commands, tolerating: ["already exists"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keytab.path)
+        if let user { try user.own(keytab) }
     }
 
-    /// Removes the instance's service principals from the realm.
-    public func leaveRealm(_ instance: RDSInstance, directory: DSDirectory) async {
+    /// Puts the instance's principals in its keytab with new keys (a join starts afresh).
+    public func joinRealm(_ instance: RDSInstance, directory: DSDirectory) async throws {
+        let server = try server(of: instance)
+        await leaveRealm([instance.endpointHost], engine: instance.engine, directory: directory)
+        try await exportKeytab([instance.endpointHost], engine: instance.engine, directory: directory, to: server.keytab, user: server.user)
+    }
+
+    /// Removes the principals of `hosts` from the realm.
+    public func leaveRealm(_ hosts: [String], engine: String, directory: DSDirectory) async {
+        guard let service = try? self.engine(named: engine).kerberosServiceName else { return }
         let realm = realms.realm(of: directory)
-        let commands = servicePrincipals(instance, directory: directory).map { KadminCommand.deletePrincipal(realm.principal($0)) }
+        let commands = hosts.flatMap { servicePrincipals($0, service: service, directory: directory) }
+            .map { KadminCommand.deletePrincipal(realm.principal($0)) }
         try? await realms.kadmin(directory, commands, tolerating: ["does not exist"])
     }
 
-    nonisolated func servicePrincipals(_ instance: RDSInstance, directory: DSDirectory) -> [String] {
-        let short = instance.endpointHost.replacingOccurrences(of: ".rds.amazonaws.com", with: "")
-        return ["postgres/\(instance.endpointHost)", "postgres/\(short).\(directory.name.lowercased())"]
+    nonisolated func servicePrincipals(_ host: String, service: String, directory: DSDirectory) -> [String] {
+        let short = host.replacingOccurrences(of: ".rds.amazonaws.com", with: "")
+        return ["\(service)/\(host)", "\(service)/\(short).\(directory.name.lowercased())"]
     }
 
     // MARK: - Whole-host
@@ -309,7 +475,7 @@ public actor EngineHost {
     public func markRestarting() async {
         try? await store.write { db in
             for var instance in try RDSInstance.fetchAll(db) where instance.shouldRun {
-                // A creation cut off by a stop of Kerbside cannot be finished: its master password is gone.
+                // A creation cut off by a stop of Kerbside is not finished: its server may be half made.
                 instance.statusReason = instance.status == "creating" ? "Kerbside stopped while the instance was being created." : nil
                 instance.status = instance.status == "creating" ? "failed" : "rebooting"
                 try instance.update(db)
@@ -318,12 +484,16 @@ public actor EngineHost {
     }
 
     /// At start-up: every instance that should run gets its server back (orphans of a killed
-    /// Kerbside are stopped first, by their pid files).
+    /// Kerbside are stopped first, by their pid files): primaries first, then their replicas.
     public func restoreAll() async {
         do {
-            let instances = try await store.read { db in try RDSInstance.fetchAll(db) }
-            for instance in instances where instance.shouldRun {
-                await start(instance)
+            let instances = try await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }
+            for replicas in [false, true] {
+                await withTaskGroup(of: Void.self) { tasks in
+                    for instance in instances where instance.shouldRun && instance.isReplicaOfAnother == replicas {
+                        tasks.addTask { await self.start(instance) }
+                    }
+                }
             }
         } catch {
             logger.error("could not restore DB instances: \(error)")
@@ -331,7 +501,7 @@ public actor EngineHost {
     }
 
     /// For `POST /_kerbside/reset` (before the store is wiped): stops every server and removes
-    /// every instance's files.
+    /// every instance's, cluster's and snapshot's files.
     public func removeAll() async {
         generation += 1
         // Every database server, including one whose instance is still being created; all at
@@ -341,8 +511,7 @@ public actor EngineHost {
         await withTaskGroup(of: Void.self) { group in
             for name in names { group.addTask { await supervisor.stop(name) } }
         }
-        try? FileManager.default.removeItem(at: enginesFolder)
-        try? FileManager.default.removeItem(at: snapshotsFolder)
+        for folder in [enginesFolder, clustersFolder, snapshotsFolder] { try? FileManager.default.removeItem(at: folder) }
         await logins.forgetAll()
     }
 
@@ -352,51 +521,53 @@ public actor EngineHost {
 
     // MARK: - Helpers
 
-    /// A copy of the template made ahead of time, so the next new instance gets its data
+    /// A copy of the template made ahead of time, so the next new server gets its data
     /// directory by a rename instead of a copy (a copy is most of the time to `available`).
-    private nonisolated func spareFolder(_ installation: PostgresInstallation) -> URL {
-        templatesFolder.appendingPathComponent("spare-postgres-\(installation.major)")
+    private nonisolated func spareFolder(_ engine: any DatabaseEngine) -> URL {
+        templatesFolder.appendingPathComponent("spare-\(engine.templateName)")
     }
 
-    private func takeSpare(_ installation: PostgresInstallation) -> URL? {
-        guard spareRefill == nil else { return nil }   // still being copied
-        let spare = spareFolder(installation)
-        guard FileManager.default.fileExists(atPath: spare.appendingPathComponent("PG_VERSION").path) else { return nil }
+    private func takeSpare(_ engine: any DatabaseEngine) -> URL? {
+        guard spareRefills[engine.templateName] == nil else { return nil }   // still being copied
+        let spare = spareFolder(engine)
+        guard FileManager.default.fileExists(atPath: spare.path) else { return nil }
         let taken = templatesFolder.appendingPathComponent("taken-\(UUID().uuidString)")
         guard (try? FileManager.default.moveItem(at: spare, to: taken)) != nil else { return nil }
         return taken
     }
 
-    private func refillSpare(_ installation: PostgresInstallation, _ user: EngineUser) {
-        guard spareRefill == nil else { return }
-        let spare = spareFolder(installation), folder = templatesFolder
+    private func refillSpare(_ engine: any DatabaseEngine) {
+        let name = engine.templateName
+        guard spareRefills[name] == nil else { return }
+        let spare = spareFolder(engine), folder = templatesFolder
         guard !FileManager.default.fileExists(atPath: spare.path) else { return }
-        spareRefill = Task { [weak self] in
-            if let template = try? await self?.template(for: installation, user: user) {
+        spareRefills[name] = Task { [weak self] in
+            if let template = try? await self?.template(of: engine) {
                 let filling = folder.appendingPathComponent("filling-\(UUID().uuidString)")
                 do {
-                    try await PostgresInstance.copy(template, to: filling)
+                    try await FileTree.copy(template, to: filling)
                     try FileManager.default.moveItem(at: filling, to: spare)
                 } catch {
                     try? FileManager.default.removeItem(at: filling)
                 }
             }
-            await self?.spareRefilled()
+            await self?.spareRefilled(name)
         }
     }
 
-    private func spareRefilled() { spareRefill = nil }
+    private func spareRefilled(_ name: String) { spareRefills[name] = nil }
 
-    private func template(for installation: PostgresInstallation, user: EngineUser) async throws -> URL {
-        if let templateBuild, let url = try? await templateBuild.value { return url }
+    private func template(of engine: any DatabaseEngine) async throws -> URL {
+        let name = engine.templateName
+        if let build = templateBuilds[name], let url = try? await build.value { return url }
         let folder = templatesFolder
-        let build = Task { try await PostgresTemplate.ensure(in: folder, installation: installation, user: user) }
-        templateBuild = build
+        let build = Task { try await engine.template(in: folder) }
+        templateBuilds[name] = build
         return try await build.value
     }
 
-    /// The engine user must pass through every folder above the instance's.
-    private func checkReachable(_ server: PostgresInstance) throws {
+    /// The engine user must pass through every folder above the server's.
+    private func checkReachable(_ server: any DatabaseServer) throws {
         let blocked = server.user.blockedAncestors(of: server.folder)
         guard blocked.isEmpty else {
             throw EngineError("the database server runs as `\(server.user.name)`, which cannot pass through \(blocked.joined(separator: ", ")); choose a data directory it can reach (for example under /var/lib or /tmp) or allow it with chmod o+x")
@@ -408,7 +579,7 @@ public actor EngineHost {
         (try? await store.read { db in try RDSInstance.fetchOne(db, key: instance.resourceId) }) ?? instance
     }
 
-    private func fail(_ instance: RDSInstance, reason: String) async {
+    func fail(_ instance: RDSInstance, reason: String) async {
         logger.error("DB instance \(instance.identifier) failed: \(reason)")
         await supervisor.stop(childName(instance))
         try? await record(instance.resourceId) { current in
@@ -427,5 +598,12 @@ public actor EngineHost {
             try current.update(db)
             return true
         }
+    }
+}
+
+extension RDSInstance {
+    /// A cluster reader or a read replica: its server copies and follows another's.
+    var isReplicaOfAnother: Bool {
+        clusterResourceId.map { _ in !isClusterWriter } ?? (replicaSourceResourceId != nil)
     }
 }

@@ -71,7 +71,7 @@ extension RDSService {
                 }
                 if let name = input.dbParameterGroupName {
                     instance.parameterGroupName = try InstanceRules.parameterGroup(
-                        name, family: RDSCatalog.family(engine: instance.engine, version: instance.engineVersion), call, db)
+                        name, scope: .instance, family: RDSCatalog.family(engine: instance.engine, version: instance.engineVersion), call, db)
                     followUps.append(.reload)
                 }
                 if let retention = input.backupRetentionPeriod {
@@ -138,7 +138,7 @@ extension RDSService {
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
             if let password = input.masterUserPassword {
                 do {
-                    try await engines.setMasterPassword(instance, password)
+                    try await engines.setMasterPassword(instance, username: instance.masterUsername, password)
                 } catch {
                     throw AWSError(code: "InternalFailure", status: 500, message: "The master password could not be set: \(error)")
                 }
@@ -152,7 +152,7 @@ extension RDSService {
                     case .leave: await lifecycle.leaveDomain(instance.resourceId)
                     case .rejoin(let previous):
                         if let hosting = try? await store.read({ db in try DomainJoin.hosting(previous.domain, db) }) {
-                            await engines.leaveRealm(previous, directory: hosting)
+                            await engines.leaveRealm([previous.endpointHost], engine: previous.engine, directory: hosting)
                         }
                         await lifecycle.applyDomain(instance.resourceId)
                     }

@@ -13,10 +13,10 @@ struct InstanceLifecycle {
     let realms: RealmHost
     let logger: Logger
 
-    func provision(_ instance: RDSInstance, masterPassword: String?, from source: URL? = nil,
-                   recovery: PostgresSettings.Recovery? = nil, whenDone: (@Sendable () async -> Void)? = nil) async {
+    func provision(_ instance: RDSInstance, from source: EngineHost.DataSource, master: EngineHost.MasterUser?,
+                   recovery: ServerSettings.Recovery? = nil, whenDone: (@Sendable () async -> Void)? = nil) async {
         let started = ContinuousClock.now
-        let provisioned = await engines.provision(instance, masterPassword: masterPassword, from: source, recovery: recovery)
+        let provisioned = await engines.provision(instance, from: source, master: master, recovery: recovery)
         await whenDone?()
         guard provisioned else {
             await event(instance.resourceId, "DB instance could not be created", ["failure"])
@@ -25,7 +25,12 @@ struct InstanceLifecycle {
         if instance.domain != nil { await applyDomain(instance.resourceId) }
         await engines.markAvailable(instance)
         logger.info("DB instance \(instance.identifier) available in \(ContinuousClock.now - started)")
-        await event(instance.resourceId, source == nil ? "DB instance available" : "Restored from snapshot or point in time", ["availability"])
+        let restored: Bool
+        switch source {
+        case .template, .replica: restored = false
+        case .copy, .adopt: restored = true
+        }
+        await event(instance.resourceId, restored ? "Restored from snapshot or point in time" : "DB instance available", ["availability"])
         if instance.backupRetentionPeriod > 0 { await engines.takeBaseBackup(instance) }
     }
 
@@ -74,7 +79,7 @@ struct InstanceLifecycle {
             guard let instance = try RDSInstance.fetchOne(db, key: resourceId) else { return nil }
             return (instance, try DomainJoin.hosting(instance.domain, db))
         }) else { return }
-        if let hosting { await engines.leaveRealm(instance, directory: hosting) }
+        if let hosting { await engines.leaveRealm([instance.endpointHost], engine: instance.engine, directory: hosting) }
         try? await store.write { db in
             guard var current = try RDSInstance.fetchOne(db, key: resourceId) else { return }
             current.domain = nil

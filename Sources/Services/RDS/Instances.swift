@@ -96,7 +96,7 @@ struct NewInstance: Sendable {
         let network = try InstanceRules.network(subnetGroup: subnetGroupName, zone: availabilityZone,
                                                 securityGroups: vpcSecurityGroupIds, call, db)
         let family = RDSCatalog.family(engine: engine, version: engineVersion)
-        let parameterGroup = try InstanceRules.parameterGroup(parameterGroupName, family: family, call, db)
+        let parameterGroup = try InstanceRules.parameterGroup(parameterGroupName, scope: .instance, family: family, call, db)
         var domainFQDN: String?
         if let domain {
             let directory = try DomainJoin.directory(domain, call, db)
@@ -177,6 +177,7 @@ extension RDSService {
                 throw RDSError.invalidParameterValue("The parameter MasterUserPassword must be provided and must not be blank.")
             }
             try InstanceRules.masterPassword(password)
+            let verifier = try engines.passwordVerifier(engine: input.engine, password)
             let port = try InstanceRules.port(input.port) ?? 5432
             if let dbName = input.dbName { try InstanceRules.databaseName(dbName) }
             if input.domain != nil && input.domainIAMRoleName == nil {
@@ -201,7 +202,8 @@ extension RDSService {
                 tags: input.tags ?? [])
             let (instance, subnets) = try await store.write { db in try plan.insert(engines, call, db) }
             call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) at \(instance.address):\(instance.port)")
-            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, masterPassword: password) }
+            let masterUser = EngineHost.MasterUser(name: master, passwordVerifier: verifier, database: input.dbName)
+            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, from: .template, master: masterUser) }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
         }
 
@@ -324,10 +326,14 @@ enum InstanceRules {
 
     /// `<identifier>.<12 characters fixed per account and region>.<region>.rds.amazonaws.com`.
     static func endpointHost(_ identifier: String, _ accountId: String, _ region: String) -> String {
+        "\(identifier).\(endpointUID(accountId, region)).\(region).rds.amazonaws.com"
+    }
+
+    /// The 12 characters every endpoint of an account and region carries, fixed per both.
+    static func endpointUID(_ accountId: String, _ region: String) -> String {
         let digest = SHA256.hash(data: Data("kerbside-rds-endpoint/\(accountId)/\(region)".utf8))
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        let uid = String(digest.prefix(12).map { alphabet[Int($0) % alphabet.count] })
-        return "\(identifier).\(uid).\(region).rds.amazonaws.com"
+        return String(digest.prefix(12).map { alphabet[Int($0) % alphabet.count] })
     }
 
     /// `db-` + 26 base32 characters, unique.
@@ -379,14 +385,15 @@ enum InstanceRules {
     }
 
     /// The named parameter group (of the instance's family), or the family's default group.
-    static func parameterGroup(_ name: String?, family: String, _ call: CallContext, _ db: Database) throws -> String {
+    static func parameterGroup(_ name: String?, scope: RDSParameterScope, family: String, _ call: CallContext, _ db: Database) throws -> String {
+        let notFound = scope == .instance ? RDSError.parameterGroupNotFound(name ?? "") : RDSError.clusterParameterGroupNotFound(name ?? "")
         guard let name, !name.lowercased().hasPrefix("default.") else {
             let fallback = RDSCatalog.defaultParameterGroup(family: family)
-            if let name, name.lowercased() != fallback { throw RDSError.parameterGroupNotFound(name) }
+            if let name, name.lowercased() != fallback { throw notFound }
             return fallback
         }
-        guard let group = try RDSParameterGroup.named(name, account: call.accountId, region: call.region).fetchOne(db) else {
-            throw RDSError.parameterGroupNotFound(name)
+        guard let group = try RDSParameterGroup.named(name, scope: scope, account: call.accountId, region: call.region).fetchOne(db) else {
+            throw notFound
         }
         guard group.family == family else {
             throw RDSError.invalidParameterCombination("The parameter group \(group.name) with DBParameterGroupFamily \(group.family) cannot be used for this instance. Please use a Parameter Group with DBParameterGroupFamily \(family)")

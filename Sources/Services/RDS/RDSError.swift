@@ -21,6 +21,9 @@ enum RDSError {
     static func parameterGroupNotFound(_ name: String) -> AWSError {
         AWSError(code: "DBParameterGroupNotFound", status: 404, message: "DBParameterGroup not found: \(name)")
     }
+    static func clusterParameterGroupNotFound(_ name: String) -> AWSError {
+        AWSError(code: "DBClusterParameterGroupNotFound", status: 404, message: "DBClusterParameterGroup not found: \(name)")
+    }
     static func securityGroupNotFound(_ id: String) -> AWSError {
         invalidParameterValue("Invalid security group , groupId= \(id) , groupName=.")
     }

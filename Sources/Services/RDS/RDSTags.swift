@@ -72,7 +72,7 @@ enum RDSTagTarget {
             }
             return arn
         case "pg":
-            guard try RDSParameterGroup.named(name, account: call.accountId, region: call.region).fetchCount(db) > 0 else {
+            guard try RDSParameterGroup.named(name, scope: .instance, account: call.accountId, region: call.region).fetchCount(db) > 0 else {
                 throw RDSError.parameterGroupNotFound(name)
             }
             return arn

@@ -219,7 +219,7 @@ extension RDSService {
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
             let snapshotId = snapshot.snapshotId
             Task {
-                await lifecycle.provision(instance, masterPassword: nil, from: engines.snapshotData(snapshotId)) {
+                await lifecycle.provision(instance, from: .copy(engines.snapshotData(snapshotId)), master: nil) {
                     await Snapshots.restoreFinished(snapshotId, store: store)
                 }
             }
@@ -256,7 +256,7 @@ extension RDSService {
             }
             let now = Date()
             let target = input.useLatestRestorableTime == true ? nil : input.restoreTime
-            let backups = engines.baseBackups(source)
+            let backups = engines.baseBackups(in: engines.backupsFolder(of: source))
             guard let earliest = backups.first?.taken else {
                 throw AWSError(code: "InvalidRestoreFault", status: 400, message: "DB instance \(source.identifier) has no backup to restore from yet.")
             }
@@ -281,9 +281,9 @@ extension RDSService {
                                               tags: input.tags)
                 return try plan.insert(engines, call, db)
             }
-            let recovery = PostgresSettings.Recovery(walArchive: try engines.walArchive(source), targetTime: target)
+            let recovery = ServerSettings.Recovery(archive: engines.changeArchive(of: source), targetTime: target)
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task { await lifecycle.provision(instance, masterPassword: nil, from: base.data, recovery: recovery) }
+            Task { await lifecycle.provision(instance, from: .copy(base.data), master: nil, recovery: recovery) }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
         }
     }

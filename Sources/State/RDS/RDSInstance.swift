@@ -56,6 +56,17 @@ public struct RDSInstance: Codable, Sendable, FetchableRecord, PersistableRecord
     public var copyTagsToSnapshot: Bool
     public var autoMinorVersionUpgrade: Bool
     public var createTime: Date
+    /// The Aurora cluster this instance is a member of (its `DbClusterResourceId`); the cluster
+    /// then holds the master user, the network, the directory and IAM settings.
+    public var clusterResourceId: String? = nil
+    /// The cluster member that takes writes; the others are its readers.
+    public var isClusterWriter: Bool = false
+    /// Which reader a failover promotes first (0 first, 15 last).
+    public var promotionTier: Int = 1
+    /// The instance this one is a read replica of (`CreateDBInstanceReadReplica`).
+    public var replicaSourceResourceId: String? = nil
+    /// IAM roles associated with the instance (`AddRoleToDBInstance`).
+    public var associatedRoles: [RDSAssociatedRole] = []
 
     public init(
         resourceId: String, accountId: String, region: String, identifier: String, engine: String, engineVersion: String,
@@ -104,6 +115,10 @@ public struct RDSInstance: Codable, Sendable, FetchableRecord, PersistableRecord
     /// Whether the server should be running (it is brought back after a restart of Kerbside).
     public var shouldRun: Bool { !["stopped", "stopping", "deleting", "failed"].contains(status) }
 
+    public static func members(of clusterResourceId: String) -> QueryInterfaceRequest<RDSInstance> {
+        filter(Column("clusterResourceId") == clusterResourceId).order(Column("createTime"), Column("identifier"))
+    }
+
     public static func withId(_ resourceId: String) -> SQLRequest<RDSInstance> {
         cachedRequest(where: ["resourceId"], [resourceId])
     }
@@ -114,5 +129,18 @@ public struct RDSInstance: Codable, Sendable, FetchableRecord, PersistableRecord
 
     public static func listed(account: String, region: String) -> QueryInterfaceRequest<RDSInstance> {
         filter(Column("accountId") == account && Column("region") == region).order(Column("identifier"))
+    }
+}
+
+/// An IAM role associated with an instance or cluster for a feature (`s3Import`, …).
+public struct RDSAssociatedRole: Codable, Sendable, Equatable {
+    public var roleArn: String
+    public var featureName: String?
+    public var status: String
+
+    public init(roleArn: String, featureName: String?, status: String) {
+        self.roleArn = roleArn
+        self.featureName = featureName
+        self.status = status
     }
 }

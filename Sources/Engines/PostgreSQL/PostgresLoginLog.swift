@@ -2,13 +2,8 @@ import Foundation
 
 /// Reads refused logins out of a PostgreSQL server log, so Kerbside can report them with the
 /// server's own reason (the client only ever sees the FATAL line).
-public struct PostgresLoginLog: Sendable {
-    public struct Refusal: Sendable, Equatable {
-        public let user: String
-        /// `password`, `kerberos`, `iam` or `rules` (no pg_hba line admits the login).
-        public let method: String
-        public let reason: String
-    }
+public struct PostgresLoginLog: LoginLog {
+    public typealias Refusal = LoginRefusal
 
     private var offset: UInt64 = 0
     private var pending = ""
@@ -19,7 +14,11 @@ public struct PostgresLoginLog: Sendable {
     }
 
     /// The refusals written since the last call (at most `limit` bytes are read per call).
-    public mutating func newRefusals(limit: Int = 1 << 20) -> [Refusal] {
+    public mutating func newRefusals() -> [Refusal] {
+        newRefusals(limit: 1 << 20)
+    }
+
+    mutating func newRefusals(limit: Int) -> [Refusal] {
         guard let handle = try? FileHandle(forReadingFrom: file) else { return [] }
         defer { try? handle.close() }
         if let size = try? handle.seekToEnd(), size < offset { offset = 0 }   // the log was replaced
@@ -42,7 +41,7 @@ public struct PostgresLoginLog: Sendable {
     static func refusal(in line: String) -> Refusal? {
         guard let message = message(after: "FATAL:  ", in: line), let user = quoted(after: "user \"", in: message) else { return nil }
         let methods = [("password authentication failed", "password"), ("GSSAPI authentication failed", "kerberos"),
-                       ("LDAP authentication failed", "iam"), ("pg_hba.conf rejects connection", "rules"),
+                       ("PAM authentication failed", "iam"), ("LDAP authentication failed", "iam"), ("pg_hba.conf rejects connection", "rules"),
                        ("no pg_hba.conf entry", "rules")]
         guard let method = methods.first(where: { message.hasPrefix($0.0) })?.1 else { return nil }
         return Refusal(user: user, method: method, reason: message)

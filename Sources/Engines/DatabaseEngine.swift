@@ -1,0 +1,194 @@
+import Foundation
+import Runtime
+
+/// A kind of database server Kerbside runs (PostgreSQL now, MariaDB next). The RDS service code
+/// only ever talks to this seam and to `DatabaseServer`; nothing above it knows a server's
+/// files, commands or SQL dialect.
+public protocol DatabaseEngine: Sendable {
+    /// Names the engine's template and spare folders (`postgres-15`).
+    var templateName: String { get }
+    /// The service part of the server's Kerberos principals (`postgres/<endpoint>@REALM`).
+    var kerberosServiceName: String { get }
+    /// The data every new server starts from, made once under `folder` and kept as a cache.
+    func template(in folder: URL) async throws -> URL
+    /// The server whose files live in `folder` (which may not exist yet).
+    func server(in folder: URL) -> any DatabaseServer
+    /// What the engine stores for a password, so the password itself is never kept or sent.
+    func passwordVerifier(for password: String) -> String
+}
+
+/// One database server standing in for one DB instance or cluster member: its folder (data,
+/// TLS files, keytab, log) owned by the engine user, and the process the supervisor runs.
+public protocol DatabaseServer: Sendable {
+    var folder: URL { get }
+    var user: EngineUser { get }
+    /// The keytab Kerberos logins are accepted with.
+    var keytab: URL { get }
+    var logFile: URL { get }
+    var hasTLS: Bool { get }
+
+    /// Makes the folder and puts `source` (the template, a snapshot's data, a volume) in it:
+    /// copied, or moved when `adopting` (a copy made for this server beforehand).
+    func create(from source: URL, adopting: Bool) async throws
+    /// Makes the folder and fills it with a consistent copy of the running `primary`'s data,
+    /// ready to replicate from it.
+    func createReplica(of primary: ReplicationSource) async throws
+    /// Writes the server's settings and login rules; `reload` makes a running server take them.
+    func configure(_ settings: ServerSettings) throws
+    func installTLS(certificatePEM: String, keyPEM: String) throws
+    /// Hands a keytab written by Kerbside to the engine user (0600).
+    func adoptKeytab() throws
+    /// The server as a supervised child.
+    func spec(name: String, settings: ServerSettings) -> ChildSpec
+    /// Stops a server of this folder left running by a Kerbside that was killed.
+    func stopOrphan() async
+    func reload(_ settings: ServerSettings) async throws
+
+    /// Creates the master user (with a verifier from `DatabaseEngine.passwordVerifier`) and
+    /// its database, as RDS does on a new instance.
+    func createMasterUser(_ name: String, passwordVerifier: String, database: String?, port: Int) async throws
+    func setPassword(of user: String, passwordVerifier: String, port: Int) async throws
+
+    /// A consistent copy of the running server's data in `target` (which must not exist).
+    func backup(to target: URL, port: Int) async throws
+    /// Makes sure every change until now is in the server's change archive.
+    func archiveNow(port: Int) async throws
+    /// Waits (bounded) until a server started in recovery has replayed its archive and serves writes.
+    func waitUntilPromoted(port: Int) async throws
+
+    /// Where a stopped primary's history ends: a replica that has replayed this far has every
+    /// change the primary acknowledged.
+    func stoppedPosition() async throws -> ReplicationPosition
+    /// Whether the server's data was shut down cleanly (a primary killed or crashed was not).
+    func wasStoppedCleanly() async -> Bool
+    /// Waits (bounded) until this running replica has replayed up to `position`.
+    func waitUntilReplayed(_ position: ReplicationPosition, port: Int, timeout: Duration) async throws
+    /// Turns this running replica into a primary that accepts writes.
+    func promote(port: Int) async throws
+
+    /// Runs the engine's own language as Kerbside's administrator (snapshots, tests of state).
+    func administer(_ script: String, port: Int) async throws -> String
+    /// Reads refused logins out of the server's log.
+    func loginLog() -> any LoginLog
+    /// Moves the (stopped) server's data out to `target`, which must not exist: what `create`
+    /// adopts later (a cluster's volume while it has no member).
+    func moveData(to target: URL) throws
+    /// Removes the folder and everything in it.
+    func destroy() throws
+}
+
+/// How one server is set up; rewritten (and reloaded) whenever its instance or cluster changes.
+public struct ServerSettings: Sendable, Equatable {
+    public var address: String
+    public var port: Int
+    /// The id Kerbside's login gateway knows the server by (its `DbiResourceId`).
+    public var resourceId: String
+    /// Members of the engine's IAM role log in with tokens that Kerbside's gateway checks.
+    public var iamAuthentication: Bool
+    public var loginGateway: LoginGateway
+    /// Members of the engine's Kerberos role log in with Kerberos (the server joined a directory).
+    public var kerberos: Bool
+    /// The parameter groups' values, under the engine's own names (`rds.force_ssl`,
+    /// `krb_caseins_users`, …); the engine picks the ones it knows.
+    public var parameters: [String: String]
+    /// Where the server archives its changes (a DB instance's own, or its cluster's, shared by
+    /// every member that is ever the writer).
+    public var changeArchive: URL
+    public var role: Role
+    /// Set for the first start of a restored server: replay archived changes, then serve writes.
+    public var recovery: Recovery?
+
+    public enum Role: Sendable, Equatable {
+        case primary
+        /// A read-only copy streaming every change from the primary.
+        case replica(of: ReplicationSource)
+    }
+
+    public struct Recovery: Sendable, Equatable {
+        /// The source's change archive.
+        public var archive: URL
+        /// Stop replay here (a point-in-time restore); nil replays everything archived.
+        public var targetTime: Date?
+
+        public init(archive: URL, targetTime: Date?) {
+            self.archive = archive
+            self.targetTime = targetTime
+        }
+    }
+
+    public init(address: String, port: Int, resourceId: String, iamAuthentication: Bool, loginGateway: LoginGateway,
+                kerberos: Bool, parameters: [String: String], changeArchive: URL, role: Role = .primary, recovery: Recovery? = nil) {
+        self.address = address
+        self.port = port
+        self.resourceId = resourceId
+        self.iamAuthentication = iamAuthentication
+        self.loginGateway = loginGateway
+        self.kerberos = kerberos
+        self.parameters = parameters
+        self.changeArchive = changeArchive
+        self.role = role
+        self.recovery = recovery
+    }
+
+    /// A parameter that is on (`1`, `on`, `true`).
+    public func isOn(_ name: String) -> Bool { ["1", "on", "true"].contains(parameters[name]?.lowercased() ?? "") }
+}
+
+/// Where IAM-token logins are checked: Kerbside's bind responder on loopback, reached through
+/// the system's PAM (so refusals read as RDS's do) when Kerbside could install its PAM module,
+/// or straight from the server otherwise.
+public struct LoginGateway: Sendable, Equatable {
+    public var port: Int
+    /// The PAM service that relays to the responder; nil when PAM cannot be used.
+    public var pamService: String?
+
+    public init(port: Int, pamService: String?) {
+        self.port = port
+        self.pamService = pamService
+    }
+}
+
+/// The primary a replica streams from: its folder (for a private socket) and where it listens.
+public struct ReplicationSource: Sendable, Equatable {
+    public var folder: URL
+    public var address: String
+    public var port: Int
+    /// The replica's name in the primary's view of its replicas.
+    public var replicaName: String
+
+    public init(folder: URL, address: String, port: Int, replicaName: String) {
+        self.folder = folder
+        self.address = address
+        self.port = port
+        self.replicaName = replicaName
+    }
+}
+
+/// A point in a primary's history of changes, in the engine's own notation (a PostgreSQL LSN).
+public struct ReplicationPosition: Sendable, Equatable, CustomStringConvertible {
+    public let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { value }
+}
+
+/// Refused logins read back from a server's log, since the last read.
+public protocol LoginLog: Sendable {
+    mutating func newRefusals() -> [LoginRefusal]
+}
+
+public struct LoginRefusal: Sendable, Equatable {
+    public let user: String
+    /// `password`, `kerberos`, `iam` or `rules` (no login rule admits the login).
+    public let method: String
+    public let reason: String
+
+    public init(user: String, method: String, reason: String) {
+        self.user = user
+        self.method = method
+        self.reason = reason
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// PostgreSQL behind the engine seam: the Debian installation, its template data directory and
+/// SCRAM password verifiers. Every PostgreSQL engine version RDS offers (RDS for PostgreSQL and
+/// Aurora PostgreSQL alike) runs on it.
+public struct PostgresEngine: DatabaseEngine {
+    public let installation: PostgresInstallation
+    public let user: EngineUser
+
+    /// The installed PostgreSQL, run as the engine user; fails with what to install when absent.
+    public init() throws {
+        guard let installation = PostgresInstallation.installed() else {
+            throw EngineError("PostgreSQL is not installed (expected /usr/lib/postgresql/<major>/bin); `make run` installs it")
+        }
+        self.installation = installation
+        user = try EngineUser.forDatabases()
+    }
+
+    public var templateName: String { "postgres-\(installation.major)" }
+    public var kerberosServiceName: String { "postgres" }
+
+    public func template(in folder: URL) async throws -> URL {
+        try await PostgresTemplate.ensure(in: folder, installation: installation, user: user)
+    }
+
+    public func server(in folder: URL) -> any DatabaseServer {
+        PostgresServer(folder: folder, installation: installation, user: user)
+    }
+
+    public func passwordVerifier(for password: String) -> String { SCRAM.verifier(for: password) }
+}

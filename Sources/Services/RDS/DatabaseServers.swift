@@ -1,0 +1,35 @@
+import Engines
+import Foundation
+import State
+import Synchronization
+
+/// The installed database engines, and where each DB instance's server keeps its files
+/// (`<data>/engines/<DbiResourceId>/`). Shared by the engine host and the login records.
+final class DatabaseServers: Sendable {
+    let enginesFolder: URL
+    /// Engines are looked up once: finding an installation and its user reads the file system.
+    private let installed = Mutex<[RDSCatalog.ServerKind: any DatabaseEngine]>([:])
+
+    init(enginesFolder: URL) {
+        self.enginesFolder = enginesFolder
+    }
+
+    func engine(named name: String) throws -> any DatabaseEngine {
+        guard let kind = RDSCatalog.engine(name)?.server else {
+            throw EngineError("Kerbside cannot run the \(name) engine yet")
+        }
+        return try installed.withLock { engines in
+            if let engine = engines[kind] { return engine }
+            let engine: any DatabaseEngine
+            switch kind {
+            case .postgres: engine = try PostgresEngine()
+            }
+            engines[kind] = engine
+            return engine
+        }
+    }
+
+    func server(of instance: RDSInstance) throws -> any DatabaseServer {
+        try engine(named: instance.engine).server(in: enginesFolder.appendingPathComponent(instance.resourceId))
+    }
+}
