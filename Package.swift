@@ -39,13 +39,16 @@ let package = Package(
             name: "State",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Child processes: the one supervisor (start, readiness, restart, stop) and short commands.
+        // Child processes: the one supervisor (start, readiness, restart, stop) and short commands;
+        // loopback addresses, and the relay that gives an endpoint of several servers its own address.
         .target(
             name: "Runtime",
             dependencies: [
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client krb5.conf.

@@ -13,6 +13,7 @@ struct ControlRoutes: Sendable {
     let services: ServiceRegistry
     let realms: RealmHost
     let engines: EngineHost
+    let relays: ClusterEndpointRelays
     let supervisor: Supervisor
     let version: String
 
@@ -49,6 +50,28 @@ struct ControlRoutes: Sendable {
         let refusedLogins: [DatabaseLogins.RefusedLogin]
     }
 
+    struct ClusterHealth: Encodable {
+        struct Endpoint: Encodable {
+            let endpoint: String
+            let address: String
+            /// The member servers new connections go to now.
+            let targets: [String]
+        }
+
+        let dbClusterIdentifier: String
+        let accountId: String
+        let region: String
+        let dbClusterResourceId: String
+        let engine: String
+        let status: String
+        let port: Int
+        let writer: String?
+        let readers: [String]
+        let domainStatus: String?
+        let domainStatusReason: String?
+        let endpoints: [Endpoint]
+    }
+
     struct Health: Encodable {
         let status: String
         let version: String
@@ -56,6 +79,7 @@ struct ControlRoutes: Sendable {
         let krb5Config: String
         let realms: [RealmHealth]
         let engines: [EngineHealth]
+        let clusters: [ClusterHealth]
     }
 
     func respond(method: String, path: String) async -> Reply {
@@ -78,10 +102,31 @@ struct ControlRoutes: Sendable {
                              port: instance.port, domainStatus: instance.domainStatus, domainStatusReason: instance.domainStatusReason,
                              server: children[engines.childName(instance)], refusedLogins: refused))
             }
+            let routes = Dictionary(await relays.routes().map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
+            let clusters = (try? await store.read { db in
+                try RDSCluster.order(Column("createTime")).fetchAll(db).map { cluster in
+                    (cluster, try RDSInstance.members(of: cluster.resourceId).fetchAll(db), try RDSClusterEndpoint.of(cluster.resourceId).fetchAll(db))
+                }
+            }) ?? []
+            let clusterHealth = clusters.map { cluster, members, custom in
+                let endpoints = [cluster.endpointHost, cluster.readerEndpointHost] + custom.map(\.endpointHost)
+                return ClusterHealth(
+                    dbClusterIdentifier: cluster.identifier, accountId: cluster.accountId, region: cluster.region,
+                    dbClusterResourceId: cluster.resourceId, engine: cluster.engine, status: cluster.status, port: cluster.port,
+                    writer: members.first(where: \.isClusterWriter)?.identifier,
+                    readers: members.filter { !$0.isClusterWriter }.map(\.identifier),
+                    domainStatus: cluster.domainStatus, domainStatusReason: cluster.domainStatusReason,
+                    endpoints: endpoints.map { host in
+                        ClusterHealth.Endpoint(endpoint: host, address: routes[host]?.address ?? "",
+                                               targets: routes[host]?.targets ?? [])
+                    })
+            }
             return json(200, Health(status: "ready", version: version, services: services.signingNames,
-                                    krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth))
+                                    krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth,
+                                    clusters: clusterHealth))
         case ("POST", "/_kerbside/reset"):
             do {
+                await relays.removeAll()
                 await engines.removeAll()
                 await realms.removeAll()
                 try await store.reset()
@@ -100,8 +145,13 @@ struct ControlRoutes: Sendable {
             }
         case ("GET", "/_kerbside/hosts"):
             // hosts-file lines, so clients that cannot set libpq's `hostaddr` resolve endpoints.
-            let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
-            let lines = instances.map { "\($0.address) \($0.endpointHost)\n" }.joined()
+            let lines = (try? await store.read { db in
+                let instances = try RDSInstance.order(Column("createTime")).fetchAll(db).map { ($0.address, $0.endpointHost) }
+                let clusters = try RDSCluster.order(Column("createTime")).fetchAll(db)
+                    .flatMap { [($0.address, $0.endpointHost), ($0.readerAddress, $0.readerEndpointHost)] }
+                let custom = try RDSClusterEndpoint.order(Column("createTime")).fetchAll(db).map { ($0.address, $0.endpointHost) }
+                return (instances + clusters + custom).map { "\($0.0) \($0.1)\n" }.joined()
+            }) ?? ""
             return Reply(status: 200, contentType: "text/plain; charset=utf-8", body: Array(lines.utf8))
         case ("GET", "/_kerbside/ca.pem"):
             do {

@@ -42,15 +42,16 @@ public struct KerbsideServer {
         let supervisor = Supervisor(logger: logger)
         let realms = RealmHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, logger: logger)
         let engines = EngineHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, realms: realms, logger: logger)
+        let relays = ClusterEndpointRelays(store: store, engines: engines, logger: logger)
         await engines.markRestarting()
-        let services = ServiceRegistry(store: store, realms: realms, engines: engines)
+        let services = ServiceRegistry(store: store, realms: realms, engines: engines, relays: relays)
         let pipeline = RequestPipeline(
             catalog: catalog, services: services,
             authenticator: Authenticator(store: store, strictCredentials: options.strictCredentials),
             logger: logger)
         let endpoint = HTTPEndpoint(
             pipeline: pipeline,
-            control: ControlRoutes(store: store, services: services, realms: realms, engines: engines, supervisor: supervisor,
+            control: ControlRoutes(store: store, services: services, realms: realms, engines: engines, relays: relays, supervisor: supervisor,
                                    version: Self.version))
         let logger = self.logger
         let options = self.options
@@ -65,7 +66,7 @@ public struct KerbsideServer {
             logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, engines: engines, logger: logger))],
+                services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, engines: engines, relays: relays, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -5,14 +5,14 @@ import State
 public struct ServiceRegistry: Sendable {
     private let services: [String: any AWSService]
 
-    public init(store: Store, realms: RealmHost, engines: EngineHost) {
+    public init(store: Store, realms: RealmHost, engines: EngineHost, relays: ClusterEndpointRelays) {
         let all: [any AWSService] = [
             IAMService(store: store),
             STSService(store: store),
             EC2Service(store: store),
             DirectoryService(store: store, realms: realms),
             DirectoryServiceData(store: store, realms: realms),
-            RDSService(store: store, engines: engines, realms: realms),
+            RDSService(store: store, engines: engines, realms: realms, relays: relays),
         ]
         services = Dictionary(uniqueKeysWithValues: all.map { ($0.signingName, $0) })
     }

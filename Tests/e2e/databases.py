@@ -100,20 +100,26 @@ class DatabaseClient:
             lines = response.read().decode().splitlines()
         return {name: address for address, name in (line.split() for line in lines if line.strip())}
 
-    def psql(self, instance: dict, user: str, sql: str = "SELECT current_user", *, password: str | None = None,
-             cache: str | None = None, database: str = "postgres", sslmode: str = "verify-full",
-             gssencmode: str = "disable", host: str | None = None) -> Login:
-        self.refresh()
+    def psql(self, instance: dict, user: str, sql: str = "SELECT current_user", *, host: str | None = None, **options) -> Login:
+        """psql to a DB instance's endpoint (or, with `host`, another name on the same address)."""
         endpoint = instance["Endpoint"]
-        address = self.hosts()[endpoint["Address"]]
-        target = f"host={host or endpoint['Address']} hostaddr={address} port={endpoint['Port']} dbname={database} " \
+        return self.connect(endpoint["Address"], endpoint["Port"], user, sql, name=host, **options)
+
+    def connect(self, endpoint: str, port: int, user: str, sql: str = "SELECT current_user", *, password: str | None = None,
+                cache: str | None = None, database: str = "postgres", sslmode: str = "verify-full",
+                gssencmode: str = "disable", name: str | None = None, verbose: bool = False) -> Login:
+        """psql to an endpoint name (an instance's or a cluster's), at its address from /_kerbside/hosts."""
+        self.refresh()
+        address = self.hosts()[endpoint]
+        target = f"host={name or endpoint} hostaddr={address} port={port} dbname={database} " \
                  f"user='{user}' sslmode={sslmode} sslrootcert={self.ca_bundle} gssencmode={gssencmode} connect_timeout=10"
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "KRB5_CONFIG": str(self.krb5_config),
                "KRB5CCNAME": f"FILE:{self.workdir / ('cc-' + (cache or 'none'))}", "PGPASSFILE": "/dev/null",
                "HOME": str(self.workdir)}
         if password is not None:
             env["PGPASSWORD"] = password
-        done = subprocess.run(["psql", target, "-X", "-A", "-t", "-w", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        flags = ["-v", "VERBOSITY=verbose"] if verbose else []
+        done = subprocess.run(["psql", target, "-X", "-A", "-t", "-w", "-v", "ON_ERROR_STOP=1", *flags, "-c", sql],
                               capture_output=True, text=True, timeout=30, env=env, stdin=subprocess.DEVNULL)
         return Login(done.returncode, done.stdout, done.stderr)
 

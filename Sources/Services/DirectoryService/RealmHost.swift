@@ -112,14 +112,22 @@ public actor RealmHost {
     public func writeClientConfiguration() async throws {
         let (directories, members) = try await store.read { db in
             let directories = try DSDirectory.order(Column("launchTime")).fetchAll(db)
-            let members = try RDSInstance.filter(Column("domainStatus") == "kerberos-enabled").order(Column("createTime")).fetchAll(db)
+            var members = try RDSInstance.filter(Column("domainStatus") == "kerberos-enabled").order(Column("createTime")).fetchAll(db)
+                .map { (domain: $0.domain, host: $0.endpointHost) }
+            // A joined cluster: its endpoints and every member's.
+            for cluster in try RDSCluster.filter(Column("domainStatus") == "kerberos-enabled").order(Column("createTime")).fetchAll(db) {
+                let hosts = [cluster.endpointHost, cluster.readerEndpointHost]
+                    + (try RDSClusterEndpoint.of(cluster.resourceId).fetchAll(db).map(\.endpointHost))
+                    + (try RDSInstance.members(of: cluster.resourceId).fetchAll(db).map(\.endpointHost))
+                members += hosts.map { (domain: cluster.domain, host: $0) }
+            }
             return (directories, members)
         }
         var seen = Set<String>()
         let hosted = directories.filter { $0.hostsRealm && $0.stage != "Deleting" && $0.stage != "Failed" && seen.insert($0.realm).inserted }
         let realmOfDirectory = Dictionary(directories.map { ($0.directoryId, $0.realm) }, uniquingKeysWith: { first, _ in first })
-        let endpoints = members.compactMap { instance in
-            instance.domain.flatMap { realmOfDirectory[$0] }.map { (host: instance.endpointHost, realm: $0) }
+        let endpoints = members.compactMap { member in
+            member.domain.flatMap { realmOfDirectory[$0] }.map { (host: member.host, realm: $0) }
         }
         let configuration = ClientConfiguration(
             realms: hosted.map { .init(name: $0.realm, addresses: $0.dnsIpAddrs, port: $0.kdcPort) },

@@ -56,29 +56,36 @@ enum DomainJoin {
         }
     }
 
-    /// Why the instance cannot reach its directory's domain controllers, or nil when it can:
-    /// the two VPCs must be one or joined by an active peering connection, and the instance's
-    /// security groups must let traffic out to the directory.
+    /// Why the instance cannot reach its directory's domain controllers, or nil when it can.
     static func networkProblem(_ instance: RDSInstance, directory: DSDirectory, _ db: Database) throws -> String? {
-        if instance.vpcId != directory.vpcId {
+        try networkProblem(vpcId: instance.vpcId, securityGroups: instance.vpcSecurityGroupIds, of: "DB instance", directory: directory, db)
+    }
+
+    /// Why a DB instance or cluster in `vpcId` with `securityGroups` cannot reach the
+    /// directory's domain controllers, or nil when it can: the two VPCs must be one or joined by
+    /// an active peering connection, and one of the security groups must let traffic out to the
+    /// directory.
+    static func networkProblem(vpcId: String, securityGroups: [String], of resource: String, directory: DSDirectory,
+                               _ db: Database) throws -> String? {
+        if vpcId != directory.vpcId {
             let peered = try EC2VPCPeering
                 .filter(Column("status") == "active")
-                .filter((Column("requesterVpcId") == instance.vpcId && Column("accepterVpcId") == directory.vpcId)
-                    || (Column("requesterVpcId") == directory.vpcId && Column("accepterVpcId") == instance.vpcId))
+                .filter((Column("requesterVpcId") == vpcId && Column("accepterVpcId") == directory.vpcId)
+                    || (Column("requesterVpcId") == directory.vpcId && Column("accepterVpcId") == vpcId))
                 .fetchCount(db) > 0
             if !peered {
-                return "The DB instance's VPC \(instance.vpcId) cannot reach the directory's VPC \(directory.vpcId): they are different VPCs and no active VPC peering connection joins them."
+                return "The \(resource)'s VPC \(vpcId) cannot reach the directory's VPC \(directory.vpcId): they are different VPCs and no active VPC peering connection joins them."
             }
         }
         let directoryNetworks = try directory.subnetIds.compactMap { try EC2Subnet.withId($0).fetchOne(db) }
             .compactMap { IPv4CIDR($0.cidrBlock) }
-        for groupId in instance.vpcSecurityGroupIds {
+        for groupId in securityGroups {
             let rules = try EC2SecurityGroupRule.of(groupId).fetchAll(db).filter(\.isEgress)
             if rules.contains(where: { admitsKerberos($0, directoryGroup: directory.securityGroupId, networks: directoryNetworks) }) {
                 return nil
             }
         }
-        return "The DB instance's security groups (\(instance.vpcSecurityGroupIds.joined(separator: ", "))) allow no traffic to the directory's domain controllers (security group \(directory.securityGroupId ?? "none"))."
+        return "The \(resource)'s security groups (\(securityGroups.joined(separator: ", "))) allow no traffic to the directory's domain controllers (security group \(directory.securityGroupId ?? "none"))."
     }
 
     /// An egress rule that lets Kerberos (port 88) out to the directory's group or addresses.

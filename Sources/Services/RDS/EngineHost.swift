@@ -88,9 +88,11 @@ public actor EngineHost {
     /// Where the server archives its changes: its own folder, or its cluster's (shared by every
     /// member that is ever the writer, so restores follow failovers).
     nonisolated func changeArchive(of instance: RDSInstance) -> URL {
-        if let cluster = instance.clusterResourceId { return clusterFolder(cluster).appendingPathComponent("wal") }
+        if let cluster = instance.clusterResourceId { return changeArchive(ofCluster: cluster) }
         return enginesFolder.appendingPathComponent(instance.resourceId).appendingPathComponent("wal")
     }
+
+    nonisolated func changeArchive(ofCluster resourceId: String) -> URL { clusterFolder(resourceId).appendingPathComponent("wal") }
 
     nonisolated func backupsFolder(of instance: RDSInstance) -> URL {
         if let cluster = instance.clusterResourceId { return backupsFolder(ofCluster: cluster) }
@@ -329,11 +331,10 @@ public actor EngineHost {
         try await server(of: instance).waitUntilReplayed(position, port: instance.port, timeout: timeout)
     }
 
-    /// Promotes a running replica to a primary, then writes its new settings (no primary to follow).
+    /// Promotes a running replica to a primary; the caller records it as one, then
+    /// `reconfigure` writes its new settings (no primary to follow).
     func promote(_ instance: RDSInstance) async throws {
-        let server = try server(of: instance)
-        try await server.promote(port: instance.port)
-        try await reconfigure(instance)
+        try await server(of: instance).promote(port: instance.port)
     }
 
     /// Throws away the instance's data and makes it again as a fresh copy of its primary (a
@@ -497,6 +498,21 @@ public actor EngineHost {
             }
         } catch {
             logger.error("could not restore DB instances: \(error)")
+        }
+    }
+
+    /// After the servers are back: a cluster caught by a stop of Kerbside in the middle of a
+    /// change shows where its members ended up (a stop finished, anything else available).
+    public func finishClusterTransitions() async {
+        try? await store.write { db in
+            for var cluster in try RDSCluster.fetchAll(db) where !["available", "stopped", "deleting", "failed"].contains(cluster.status) {
+                cluster.status = cluster.status == "stopping" ? "stopped" : "available"
+                try cluster.update(db)
+                for var member in try RDSInstance.members(of: cluster.resourceId).fetchAll(db) where member.status == "stopping" {
+                    member.status = "stopped"
+                    try member.update(db)
+                }
+            }
         }
     }
 

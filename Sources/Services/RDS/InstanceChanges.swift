@@ -21,6 +21,8 @@ struct ModifyDBInstanceRequest: Decodable, Sendable {
     var domainIAMRoleName: String?
     var enableIAMDatabaseAuthentication: Bool?
     var deletionProtection: Bool?
+    var promotionTier: Int?
+    var autoMinorVersionUpgrade: Bool?
 }
 
 struct InstanceIdentifierRequest: Decodable, Sendable {
@@ -34,7 +36,7 @@ private enum FollowUp {
 
 extension RDSService {
     mutating func registerInstanceChanges() {
-        let store = store, engines = engines, realms = realms
+        let store = store, engines = engines, realms = realms, relays = relays
 
         operations.on("ModifyDBInstance") { (input: ModifyDBInstanceRequest, call) -> DBInstanceResult in
             if let password = input.masterUserPassword { try InstanceRules.masterPassword(password) }
@@ -48,9 +50,20 @@ extension RDSService {
             let immediately = input.applyImmediately ?? false
             let (instance, followUps, shape) = try await store.write { db -> (RDSInstance, [FollowUp], DBInstanceShape) in
                 var instance = try InstanceRules.instance(input.dbInstanceIdentifier, call, db)
+                if instance.clusterResourceId != nil { try ClusterMembers.refuseClusterSettings(input) }
                 guard instance.status == "available" else {
                     throw RDSError.invalidInstanceState("Database instance is not in available state.")
                 }
+                if let tier = input.promotionTier {
+                    guard instance.clusterResourceId != nil else {
+                        throw RDSError.invalidParameterCombination("PromotionTier applies to DB instances in an Aurora DB cluster only.")
+                    }
+                    guard (0...15).contains(tier) else {
+                        throw RDSError.invalidParameterValue("Invalid PromotionTier \(tier). It must be between 0 and 15.")
+                    }
+                    instance.promotionTier = tier
+                }
+                if let value = input.autoMinorVersionUpgrade { instance.autoMinorVersionUpgrade = value }
                 let previous = instance
                 var followUps: [FollowUp] = []
                 if let storage = input.allocatedStorage {
@@ -169,6 +182,10 @@ extension RDSService {
                     instance.pendingIAMAuthentication = nil
                 }
             }
+            if instance.clusterResourceId != nil {
+                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).reboot(instance) }
+                return DBInstanceResult(dbInstance: shape)
+            }
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
             Task {
                 if let pending = instance.pendingDomain {
@@ -180,6 +197,7 @@ extension RDSService {
         }
 
         operations.on("StopDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
+            try await refuseMember(input.dbInstanceIdentifier, call)
             let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "stopping", "DB instance stopped", call) { _ in }
             Task {
                 await engines.stop(instance)
@@ -193,9 +211,19 @@ extension RDSService {
         }
 
         operations.on("StartDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
+            try await refuseMember(input.dbInstanceIdentifier, call)
             let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["stopped"], to: "starting", "DB instance started", call) { _ in }
             Task { await engines.start(instance) }
             return DBInstanceResult(dbInstance: shape)
+        }
+
+        /// A cluster's members stop and start with their cluster.
+        @Sendable func refuseMember(_ identifier: String, _ call: CallContext) async throws {
+            let instance = try await store.read { db in try InstanceRules.instance(identifier, call, db) }
+            if let clusterId = instance.clusterResourceId {
+                let cluster = try await store.read { db in try RDSCluster.withId(clusterId).fetchOne(db) }
+                throw RDSError.invalidParameterCombination("DB instance \(instance.identifier) is a member of DB cluster \(cluster?.identifier ?? clusterId): stop and start the DB cluster instead (StopDBCluster, StartDBCluster).")
+            }
         }
 
         /// Moves an instance from one of `states` to `next` (AWS's `InvalidDBInstanceState` otherwise).

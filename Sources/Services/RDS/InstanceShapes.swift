@@ -86,6 +86,17 @@ struct DBInstanceShape: Encodable, Sendable {
     var networkType: String
     var backupTarget: String
     var certificateDetails: CertificateDetails
+    var dbClusterIdentifier: String?
+    var promotionTier: Int?
+    var readReplicaSourceDBInstanceIdentifier: String?
+    var readReplicaDBInstanceIdentifiers: [String]
+    var associatedRoles: [Role]
+
+    struct Role: Encodable, Sendable {
+        var roleArn: String
+        var featureName: String?
+        var status: String
+    }
 
     struct CertificateDetails: Encodable, Sendable {
         var caIdentifier: String
@@ -95,7 +106,17 @@ struct DBInstanceShape: Encodable, Sendable {
     static let hostedZoneId = "Z2R2ITUGPM61AM"
     static let caIdentifier = "rds-ca-rsa2048-g1"
 
-    init(_ instance: RDSInstance, subnets: [EC2Subnet], tags: [Tag], now: Date) {
+    /// Related resources the shape names: the instance's cluster (whose settings a member
+    /// shows), the instance it replicates, and its read replicas.
+    struct Relations: Sendable {
+        var cluster: RDSCluster?
+        var replicaSource: String?
+        var replicas: [String] = []
+
+        static let none = Relations()
+    }
+
+    init(_ instance: RDSInstance, subnets: [EC2Subnet], tags: [Tag], now: Date, relations: Relations = .none) {
         let serving = !["creating", "failed", "deleting"].contains(instance.status)
         dbInstanceIdentifier = instance.identifier
         dbInstanceClass = instance.instanceClass
@@ -146,6 +167,30 @@ struct DBInstanceShape: Encodable, Sendable {
         networkType = "IPV4"
         backupTarget = "region"
         certificateDetails = CertificateDetails(caIdentifier: Self.caIdentifier, validTill: instance.createTime.addingTimeInterval(2 * 365 * 86_400))
+        licenseModel = RDSCatalog.engine(instance.engine)?.licenseModel ?? licenseModel
+        readReplicaSourceDBInstanceIdentifier = relations.replicaSource
+        readReplicaDBInstanceIdentifiers = relations.replicas
+        associatedRoles = instance.associatedRoles.map { Role(roleArn: $0.roleArn, featureName: $0.featureName, status: $0.status) }
+        if let cluster = relations.cluster {
+            // A member shows what its cluster holds: the master user, database, network,
+            // directory, IAM setting, backups and storage are the cluster's.
+            dbClusterIdentifier = cluster.identifier
+            promotionTier = instance.promotionTier
+            masterUsername = cluster.masterUsername
+            dbName = cluster.databaseName
+            engineVersion = cluster.engineVersion
+            vpcSecurityGroups = cluster.vpcSecurityGroupIds.map { VpcSecurityGroupMembership(vpcSecurityGroupId: $0, status: "active") }
+            backupRetentionPeriod = cluster.backupRetentionPeriod
+            preferredBackupWindow = cluster.preferredBackupWindow
+            iamDatabaseAuthenticationEnabled = cluster.iamAuthentication
+            domainMemberships = DBClusterShape.memberships(cluster)
+            storageEncrypted = cluster.storageEncrypted
+            deletionProtection = false
+            allocatedStorage = 1
+            storageType = "aurora"
+            pendingModifiedValues = PendingModifiedValues(iamDatabaseAuthenticationEnabled: nil)
+            latestRestorableTime = nil
+        }
     }
 }
 

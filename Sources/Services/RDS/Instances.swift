@@ -33,6 +33,9 @@ struct CreateDBInstanceRequest: Decodable, Sendable {
     var enableIAMDatabaseAuthentication: Bool?
     var deletionProtection: Bool?
     var manageMasterUserPassword: Bool?
+    var dbClusterIdentifier: String?
+    var promotionTier: Int?
+    var iops: Int?
 }
 
 struct DescribeDBInstancesRequest: Decodable, Sendable {
@@ -144,7 +147,7 @@ struct InstanceNetwork {
 
 extension RDSService {
     mutating func registerInstances() {
-        let store = store, engines = engines, realms = realms
+        let store = store, engines = engines, realms = realms, relays = relays
 
         operations.on("CreateDBInstance") { (input: CreateDBInstanceRequest, call) -> DBInstanceResult in
             var input = input
@@ -152,6 +155,20 @@ extension RDSService {
             if input.engineVersion?.isEmpty == true { input.engineVersion = nil }
             if input.dbName?.isEmpty == true { input.dbName = nil }
             let identifier = try InstanceRules.identifier(input.dbInstanceIdentifier, member: "DBInstanceIdentifier")
+            if let clusterName = input.dbClusterIdentifier, !clusterName.isEmpty {
+                try ClusterMembers.refuseClusterSettings(input)
+                let request = input
+                let (instance, shape) = try await store.write { db -> (RDSInstance, DBInstanceShape) in
+                    let (instance, _) = try ClusterMembers.insert(request, identifier: identifier, clusterName: clusterName, engines: engines, call, db)
+                    return (instance, try InstanceRules.shape(instance, call, db))
+                }
+                call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) in DB cluster \(clusterName) at \(instance.address):\(instance.port)")
+                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).provision(instance) }
+                return DBInstanceResult(dbInstance: shape)
+            }
+            if RDSCatalog.engine(input.engine)?.isAurora == true {
+                throw RDSError.invalidParameterCombination("DB instances of engine \(input.engine) are members of a DB cluster: create the DB cluster first (CreateDBCluster), then give its DBClusterIdentifier.")
+            }
             guard input.engine == "postgres" else {
                 throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine). Kerbside runs RDS for PostgreSQL (engine postgres).")
             }
@@ -220,7 +237,7 @@ extension RDSService {
                     instances = try RDSInstance.listed(account: call.accountId, region: call.region).fetchAll(db)
                 }
                 for filter in input.filters ?? [] {
-                    instances = try InstanceRules.apply(filter.name, filter.values, to: instances)
+                    instances = try InstanceRules.apply(filter.name, filter.values, to: instances, call, db)
                 }
                 let page = try RDSListing.page(instances, after: input.marker, limit: limit, key: \.identifier)
                 return DescribeDBInstancesResponse(marker: page.nextMarker, dbInstances: try page.items.map { try InstanceRules.shape($0, call, db) })
@@ -228,6 +245,30 @@ extension RDSService {
         }
 
         operations.on("DeleteDBInstance") { (input: DeleteDBInstanceRequest, call) -> DBInstanceResult in
+            let member = try await store.read { db in
+                try RDSInstance.named(input.dbInstanceIdentifier, account: call.accountId, region: call.region).fetchOne(db)
+            }
+            if let member, member.clusterResourceId != nil {
+                // A member's data is the cluster's: no final snapshot of its own.
+                if input.finalDBSnapshotIdentifier != nil {
+                    throw RDSError.invalidParameterCombination("FinalDBSnapshotIdentifier can not be specified when deleting a DB instance that is a member of a DB cluster.")
+                }
+                let (instance, shape) = try await store.write { db -> (RDSInstance, DBInstanceShape) in
+                    var instance = try InstanceRules.instance(input.dbInstanceIdentifier, call, db)
+                    guard instance.status != "deleting" else {
+                        throw RDSError.invalidInstanceState("Instance \(instance.identifier) is already being deleted.")
+                    }
+                    guard !["creating", "stopped", "stopping", "starting"].contains(instance.status) else {
+                        throw RDSError.invalidInstanceState("DB instance \(instance.identifier) cannot be deleted while it is \(instance.status).")
+                    }
+                    instance.status = "deleting"
+                    try instance.update(db)
+                    try RDSEvent.instance(instance, "DB instance deleted", ["deletion"], at: call.now, db)
+                    return (instance, try InstanceRules.shape(instance, call, db))
+                }
+                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).delete(instance) }
+                return DBInstanceResult(dbInstance: shape)
+            }
             if input.skipFinalSnapshot != true && input.finalDBSnapshotIdentifier == nil {
                 throw RDSError.invalidParameterCombination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.")
             }
@@ -401,7 +442,7 @@ enum InstanceRules {
         return group.name
     }
 
-    static func apply(_ name: String, _ values: [String], to instances: [RDSInstance]) throws -> [RDSInstance] {
+    static func apply(_ name: String, _ values: [String], to instances: [RDSInstance], _ call: CallContext, _ db: Database) throws -> [RDSInstance] {
         switch name {
         case "db-instance-id":
             return instances.filter { values.contains($0.identifier) || values.contains($0.arn) }
@@ -412,7 +453,9 @@ enum InstanceRules {
         case "engine":
             return instances.filter { values.contains($0.engine) }
         case "db-cluster-id":
-            return []
+            let clusters = try RDSCluster.listed(account: call.accountId, region: call.region).fetchAll(db)
+                .filter { values.contains($0.identifier) || values.contains($0.arn) }.map(\.resourceId)
+            return instances.filter { $0.clusterResourceId.map(clusters.contains) ?? false }
         default:
             throw RDSError.invalidParameterValue("Unrecognized filter name: \(name).")
         }
@@ -425,7 +468,13 @@ enum InstanceRules {
         } else {
             subnets = try EC2Subnet.inVPC(instance.vpcId).fetchAll(db)
         }
-        return DBInstanceShape(instance, subnets: subnets, tags: try ResourceTags.of(instance.resourceId, db), now: call.now)
+        var relations = DBInstanceShape.Relations()
+        if let cluster = instance.clusterResourceId { relations.cluster = try RDSCluster.withId(cluster).fetchOne(db) }
+        if let source = instance.replicaSourceResourceId { relations.replicaSource = try RDSInstance.withId(source).fetchOne(db)?.identifier }
+        relations.replicas = try RDSInstance.filter(Column("replicaSourceResourceId") == instance.resourceId)
+            .order(Column("identifier")).fetchAll(db).map(\.identifier)
+        return DBInstanceShape(instance, subnets: subnets, tags: try ResourceTags.of(instance.resourceId, db), now: call.now,
+                               relations: relations)
     }
 
     static func instance(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSInstance {

@@ -1,8 +1,9 @@
 import AWSWire
 import State
 
-/// Amazon RDS: DB instances that are real PostgreSQL servers, joined to directories for
-/// Kerberos and checking IAM tokens; their subnet and parameter groups, snapshots and tags.
+/// Amazon RDS: DB instances and Aurora cluster members that are real database servers (a
+/// cluster's readers streaming replicas of its writer), joined to directories for Kerberos and
+/// checking IAM tokens; their endpoints, subnet and parameter groups, snapshots and tags.
 public struct RDSService: AWSService {
     public let signingName = "rds"
     public let validationStyle = ValidationStyle.rds
@@ -10,12 +11,17 @@ public struct RDSService: AWSService {
     let store: Store
     let engines: EngineHost
     let realms: RealmHost
+    let relays: ClusterEndpointRelays
 
-    public init(store: Store, engines: EngineHost, realms: RealmHost) {
+    public init(store: Store, engines: EngineHost, realms: RealmHost, relays: ClusterEndpointRelays) {
         self.store = store
         self.engines = engines
         self.realms = realms
+        self.relays = relays
         registerInstances()
+        registerClusters()
+        registerClusterEndpoints()
+        registerClusterSnapshots()
         registerInstanceChanges()
         registerTags()
         registerSubnetGroups()

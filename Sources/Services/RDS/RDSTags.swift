@@ -49,8 +49,8 @@ extension RDSService {
     }
 }
 
-/// Where the tags of an RDS ARN are kept: a DB instance's under its `DbiResourceId` and a
-/// snapshot's under its own id (they follow the resource, not its name), groups' under their ARN.
+/// Where the tags of an RDS ARN are kept: an instance's, cluster's, endpoint's or snapshot's
+/// under its resource id (they follow the resource, not its name), groups' under their ARN.
 enum RDSTagTarget {
     static func key(of arn: String, _ call: CallContext, _ db: Database) throws -> String {
         let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
@@ -66,6 +66,17 @@ enum RDSTagTarget {
             return try InstanceRules.instance(name, call, db).resourceId
         case "snapshot":
             return try Snapshots.named(name, call, db).snapshotId
+        case "cluster":
+            return try ClusterRules.cluster(name, call, db).resourceId
+        case "cluster-snapshot":
+            return try ClusterSnapshots.named(name, call, db).snapshotId
+        case "cluster-endpoint":
+            return try ClusterEndpointRules.endpoint(name, call, db).resourceId
+        case "cluster-pg":
+            guard try RDSParameterGroup.named(name, scope: .cluster, account: call.accountId, region: call.region).fetchCount(db) > 0 else {
+                throw RDSError.clusterParameterGroupNotFound(name)
+            }
+            return arn
         case "subgrp":
             guard try RDSSubnetGroup.named(name, account: call.accountId, region: call.region).fetchCount(db) > 0 else {
                 throw RDSError.subnetGroupNotFound(name)

@@ -141,6 +141,9 @@ extension RDSService {
             let identifier = try InstanceRules.identifier(input.dbSnapshotIdentifier, member: "DBSnapshotIdentifier")
             let (instance, snapshot) = try await store.write { db -> (RDSInstance, RDSSnapshot) in
                 let instance = try InstanceRules.instance(input.dbInstanceIdentifier, call, db)
+                guard instance.clusterResourceId == nil else {
+                    throw RDSError.invalidParameterValue("The specified instance \(instance.identifier) is a member of a DB cluster; snapshot the DB cluster instead (CreateDBClusterSnapshot).")
+                }
                 guard instance.status == "available" else {
                     throw RDSError.invalidInstanceState("Cannot create a snapshot because the database instance \(instance.identifier) is not currently in the available state.")
                 }

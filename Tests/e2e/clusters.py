@@ -1,0 +1,65 @@
+"""Aurora cluster helpers: a cluster made and waited for, members added, and waits on the
+cluster's status, its writer and its endpoints."""
+
+from __future__ import annotations
+
+import time
+
+from databases import MASTER_PASSWORD
+
+AVAILABLE_TIMEOUT = 60.0
+
+
+def wait_for_cluster(rds, identifier: str, statuses=("available",), timeout: float = AVAILABLE_TIMEOUT, check=None) -> dict:
+    """The cluster once its status is one of `statuses` (and `check(cluster)` holds, if given)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"][0]
+        if cluster["Status"] in statuses and (check is None or check(cluster)):
+            return cluster
+        assert cluster["Status"] != "failed", f"{identifier} failed: {cluster}"
+        assert time.monotonic() < deadline, f"{identifier} stayed {cluster['Status']} for {timeout}s: {cluster}"
+        time.sleep(0.05)
+
+
+def create_cluster(rds, identifier: str = "aurora", wait: bool = True, **extra) -> dict:
+    arguments = dict(DBClusterIdentifier=identifier, Engine="aurora-postgresql", MasterUsername="postgres",
+                     MasterUserPassword=MASTER_PASSWORD)
+    arguments.update(extra)
+    created = rds.create_db_cluster(**arguments)["DBCluster"]
+    return wait_for_cluster(rds, identifier) if wait else created
+
+
+def wait_for_instance(rds, identifier: str, statuses=("available",), timeout: float = AVAILABLE_TIMEOUT) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        instance = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+        if instance["DBInstanceStatus"] in statuses:
+            return instance
+        assert instance["DBInstanceStatus"] != "failed", f"{identifier} failed: {instance}"
+        assert time.monotonic() < deadline, f"{identifier} stayed {instance['DBInstanceStatus']} for {timeout}s"
+        time.sleep(0.05)
+
+
+def add_instance(rds, cluster: str, identifier: str, wait: bool = True, **extra) -> dict:
+    arguments = dict(DBInstanceIdentifier=identifier, DBClusterIdentifier=cluster, Engine="aurora-postgresql",
+                     DBInstanceClass="db.r6g.large")
+    arguments.update(extra)
+    created = rds.create_db_instance(**arguments)["DBInstance"]
+    return wait_for_instance(rds, identifier) if wait else created
+
+
+def writer_of(cluster: dict) -> str | None:
+    writers = [m["DBInstanceIdentifier"] for m in cluster["DBClusterMembers"] if m["IsClusterWriter"]]
+    return writers[0] if writers else None
+
+
+def cluster_with_members(rds, identifier: str = "aurora", readers: int = 1, **extra) -> dict:
+    """A cluster with a writer (`<id>-1`) and `readers` readers (`<id>-2`, …), all available."""
+    create_cluster(rds, identifier, **extra)
+    add_instance(rds, identifier, f"{identifier}-1", wait=False)
+    for number in range(2, readers + 2):
+        add_instance(rds, identifier, f"{identifier}-{number}", wait=False)
+    for number in range(1, readers + 2):
+        wait_for_instance(rds, f"{identifier}-{number}")
+    return wait_for_cluster(rds, identifier, check=lambda c: len(c["DBClusterMembers"]) == readers + 1)
