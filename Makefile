@@ -12,7 +12,7 @@ PORT ?= 4566
 DATA_DIR ?=
 SERVE_FLAGS ?=
 
-.PHONY: run test unit-test e2e-test bench build release python-deps clean
+.PHONY: run test unit-test e2e-test bench build release pam-module python-deps clean
 
 run: release
 	./.build/release/kerbside serve --host $(HOST) --port $(PORT) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(SERVE_FLAGS)
@@ -20,10 +20,18 @@ run: release
 release:
 	scripts/install-system-packages.sh run
 	$(SWIFT) build -c release --product kerbside
+	$(MAKE) --no-print-directory pam-module CONFIGURATION=release
 
 build:
 	scripts/install-system-packages.sh run
 	$(SWIFT) build --build-tests
+	$(MAKE) --no-print-directory pam-module CONFIGURATION=debug
+
+# The PAM module PostgreSQL relays IAM logins through; plain C, beside the kerbside binary.
+CC ?= cc
+CONFIGURATION ?= debug
+pam-module:
+	$(CC) -O2 -Wall -Wextra -Werror -fPIC -shared -o .build/$(CONFIGURATION)/pam_kerbside.so Sources/pam_kerbside/pam_kerbside.c -lpam
 
 python-deps:
 	scripts/install-system-packages.sh test
@@ -37,6 +45,7 @@ bench:
 	scripts/install-system-packages.sh bench
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
 	$(SWIFT) build -c release --product kerbside
+	$(MAKE) --no-print-directory pam-module CONFIGURATION=release
 	$(PYTHON) scripts/bench.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_directories.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_rds.py --kerbside $(CURDIR)/.build/release/kerbside

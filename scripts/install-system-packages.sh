@@ -8,9 +8,10 @@ set -euo pipefail
 
 profile=${1:-run}
 
-# Build: SQLite headers for GRDB. Runtime: MIT Kerberos (one KDC per directory) and PostgreSQL
-# (one server per DB instance, run as the `postgres` user the package creates; psql is its client).
-run_packages=(libsqlite3-dev pkg-config krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client)
+# Build: SQLite headers for GRDB, a C compiler and PAM's headers for Kerbside's PAM module.
+# Runtime: MIT Kerberos (one KDC per directory) and PostgreSQL (one server per DB instance, run
+# as the `postgres` user the package creates; psql is its client).
+run_packages=(libsqlite3-dev pkg-config gcc libpam0g-dev krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client)
 test_packages=(python3-pip)
 bench_packages=(wrk)
 

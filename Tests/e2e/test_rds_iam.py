@@ -46,7 +46,7 @@ def iam_instance(rds, db):
     return instance
 
 
-def refused_login(login, text: str = 'LDAP authentication failed for user "iamuser"'):
+def refused_login(login, text: str = 'PAM authentication failed for user "iamuser"'):
     assert not login.ok, login.stdout
     assert text in login.stderr, login.stderr
 

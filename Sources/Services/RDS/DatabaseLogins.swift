@@ -46,7 +46,13 @@ public actor DatabaseLogins {
         }
         gateway.port = try await responder.start()
         tokenResponder = responder
-        logger.info("IAM database logins are checked on 127.0.0.1:\(gateway.port)")
+        switch LoginGatewayPAM.install() {
+        case .success(let service):
+            gateway.pamService = service
+            logger.info("IAM database logins are checked on 127.0.0.1:\(gateway.port), through PAM service \(service)")
+        case .failure(let reason):
+            logger.notice("IAM database logins are checked on 127.0.0.1:\(gateway.port) through PostgreSQL's ldap method, so refusals read \"LDAP authentication failed\" instead of RDS's \"PAM authentication failed\": \(reason)")
+        }
         watchServerLogs()
     }
 

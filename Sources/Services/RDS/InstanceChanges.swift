@@ -51,6 +51,9 @@ extension RDSService {
             let (instance, followUps, shape) = try await store.write { db -> (RDSInstance, [FollowUp], DBInstanceShape) in
                 var instance = try InstanceRules.instance(input.dbInstanceIdentifier, call, db)
                 if instance.clusterResourceId != nil { try ClusterMembers.refuseClusterSettings(input) }
+                if instance.replicaSourceResourceId != nil && input.masterUserPassword != nil {
+                    throw RDSError.invalidParameterCombination("DB instance \(instance.identifier) is a read replica: its users are its source's; change the master user password on the source.")
+                }
                 guard instance.status == "available" else {
                     throw RDSError.invalidInstanceState("Database instance is not in available state.")
                 }

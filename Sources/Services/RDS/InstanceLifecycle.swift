@@ -94,6 +94,7 @@ struct InstanceLifecycle {
 
     /// Stops the server, leaves the realm, removes files and the record.
     func delete(_ instance: RDSInstance) async {
+        await promoteReplicas(of: instance)
         if instance.domain != nil { await leaveDomain(instance.resourceId) }
         await engines.destroy(instance)
         try? await store.write { db in

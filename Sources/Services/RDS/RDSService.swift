@@ -22,6 +22,8 @@ public struct RDSService: AWSService {
         registerClusters()
         registerClusterEndpoints()
         registerClusterSnapshots()
+        registerReadReplicas()
+        registerAssociatedRoles()
         registerInstanceChanges()
         registerTags()
         registerSubnetGroups()

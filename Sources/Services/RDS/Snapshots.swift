@@ -134,8 +134,48 @@ extension RDSService {
         var backupRetentionPeriod: Int?
     }
 
+    struct CopyDBSnapshotRequest: Decodable, Sendable {
+        var sourceDBSnapshotIdentifier: String
+        var targetDBSnapshotIdentifier: String
+        var tags: [Tag]?
+        var copyTags: Bool?
+    }
+
     mutating func registerSnapshots() {
         let store = store, engines = engines, realms = realms
+
+        operations.on("CopyDBSnapshot") { (input: CopyDBSnapshotRequest, call) -> DBSnapshotResult in
+            let identifier = try InstanceRules.identifier(input.targetDBSnapshotIdentifier, member: "TargetDBSnapshotIdentifier")
+            let (source, copy, tags) = try await store.write { db -> (RDSSnapshot, RDSSnapshot, [Tag]) in
+                let source = try Snapshots.named(ClusterSnapshots.identifier(fromArn: input.sourceDBSnapshotIdentifier), call, db)
+                guard source.status == "available" else {
+                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Snapshot \(source.identifier) is not available: it is \(source.status).")
+                }
+                guard try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
+                    throw AWSError(code: "DBSnapshotAlreadyExists", status: 400, message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
+                }
+                var copy = source
+                copy.snapshotId = Snapshots.newId()
+                copy.identifier = identifier
+                copy.snapshotType = "manual"
+                copy.status = "creating"
+                copy.snapshotCreateTime = call.now
+                copy.restoresInProgress = 0
+                try copy.insert(db)
+                let tags = (input.copyTags == true ? try ResourceTags.of(source.snapshotId, db) : []) + (input.tags ?? [])
+                try ResourceTags.merge(tags, into: copy.snapshotId, db)
+                return (source, copy, try ResourceTags.of(copy.snapshotId, db))
+            }
+            Task {
+                let outcome = (try? await engines.copySnapshot(source.snapshotId, to: copy.snapshotId)) != nil ? "available" : "failed"
+                try? await store.write { db in
+                    guard var current = try RDSSnapshot.fetchOne(db, key: copy.snapshotId) else { return }
+                    current.status = outcome
+                    try current.update(db)
+                }
+            }
+            return DBSnapshotResult(dbSnapshot: DBSnapshotShape(copy, tags: tags))
+        }
 
         operations.on("CreateDBSnapshot") { (input: CreateDBSnapshotRequest, call) -> DBSnapshotResult in
             let identifier = try InstanceRules.identifier(input.dbSnapshotIdentifier, member: "DBSnapshotIdentifier")
@@ -294,6 +334,8 @@ extension RDSService {
 
 /// Snapshot records, their files, and restores from them.
 enum Snapshots {
+    static func newId() -> String { "snap-" + Identifiers.random(20, from: Identifiers.base32).lowercased() }
+
     static func named(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSSnapshot {
         guard let snapshot = try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
             throw AWSError(code: "DBSnapshotNotFound", status: 404, message: "DBSnapshot \(identifier) not found.")
@@ -306,7 +348,7 @@ enum Snapshots {
         guard try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
             throw AWSError(code: "DBSnapshotAlreadyExists", status: 400, message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
         }
-        let snapshot = RDSSnapshot(snapshotId: "snap-" + Identifiers.random(20, from: Identifiers.base32).lowercased(),
+        let snapshot = RDSSnapshot(snapshotId: newId(),
                                    accountId: call.accountId, region: call.region, identifier: identifier, instance: instance,
                                    snapshotType: type, status: "creating", snapshotCreateTime: call.now)
         try snapshot.insert(db)
