@@ -114,7 +114,6 @@ public struct PostgresServer: DatabaseServer {
             if settings.recovery == nil { try? FileManager.default.removeItem(at: standbySignal) }
         case .replica(let primary):
             conf += "primary_conninfo = 'host=\(primary.folder.appendingPathComponent("run").path) port=\(primary.port) user=\(PostgresTemplate.administrator) application_name=\(primary.replicaName)'\n"
-            conf += "recovery_target_timeline = 'latest'\n"
             try write("", to: standbySignal)
         }
         if let recovery = settings.recovery {

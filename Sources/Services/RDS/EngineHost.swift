@@ -406,8 +406,11 @@ public actor EngineHost {
         let started = generation
         guard let server = try? server(of: instance) else { return }
         do {
-            let stamp = Int(Date().timeIntervalSince1970 * 1000)
-            try await server.backup(to: backupsFolder(of: instance).appendingPathComponent("base-\(stamp)"), port: instance.port)
+            // Named once complete: a restore never starts from a backup still being written.
+            let stamp = Int(Date().timeIntervalSince1970 * 1000), folder = backupsFolder(of: instance)
+            let partial = folder.appendingPathComponent("partial-\(stamp)")
+            try await server.backup(to: partial, port: instance.port)
+            try FileManager.default.moveItem(at: partial, to: folder.appendingPathComponent("base-\(stamp)"))
         } catch {
             logger.error("the base backup of DB instance \(instance.identifier) failed: \(error)")
         }
