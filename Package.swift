@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "State", "AWSWire", "SigV4", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EnginesTests", dependencies: ["Engines", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ],

@@ -52,3 +52,40 @@ import Testing
         }
     }
 }
+
+/// The catalog's engines: versions a request may name, families, and what runs.
+@Suite struct RDSCatalogTests {
+    @Test func majorsResolveToTheirNewestVersionOrTheEngineDefault() {
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-postgresql", requested: nil) == "16.8")
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-postgresql", requested: "16") == "16.8")
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-postgresql", requested: "15") == "15.13")
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-postgresql", requested: "15.10") == "15.10")
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-mysql", requested: "8.0") == "8.0.mysql_aurora.3.08.2")
+        #expect(RDSCatalog.resolveVersion(engine: "postgres", requested: "16") == "16.9")
+        #expect(RDSCatalog.resolveVersion(engine: "aurora-postgresql", requested: "9.6") == nil)
+        #expect(RDSCatalog.resolveVersion(engine: "oracle-ee", requested: nil) == nil)
+    }
+
+    @Test func familiesNameTheirEngineAndMajor() {
+        #expect(RDSCatalog.family(engine: "aurora-postgresql", version: "16.8") == "aurora-postgresql16")
+        #expect(RDSCatalog.family(engine: "aurora-mysql", version: "8.0.mysql_aurora.3.08.2") == "aurora-mysql8.0")
+        #expect(RDSCatalog.postgresMajor(ofFamily: "aurora-postgresql15") == 15)
+        #expect(RDSCatalog.postgresMajor(ofFamily: "aurora-mysql8.0") == nil)
+        #expect(ParameterGroupRules.families(.cluster).allSatisfy { $0.hasPrefix("aurora-") })
+        #expect(ParameterGroupRules.families(.instance).contains("postgres16"))
+    }
+
+    @Test func auroraPostgresLeavesForceSSLOffAndRDSForPostgresTurnsItOn() {
+        let value = { (family: String) in RDSParameters.shapes(family: family, set: []).first { $0.parameterName == "rds.force_ssl" }?.parameterValue }
+        #expect(value("aurora-postgresql16") == "0")
+        #expect(value("postgres16") == "1")
+        #expect(value("postgres14") == "0")
+        #expect(RDSParameters.shapes(family: "aurora-mysql8.0", set: []).contains { $0.parameterName == "require_secure_transport" })
+    }
+
+    @Test func clusterEndpointsShareTheInstancesTwelveCharacters() {
+        let uid = InstanceRules.endpointUID("123456789012", "us-east-1")
+        #expect(ClusterNames.host("orders", kind: "cluster-ro", "123456789012", "us-east-1") == "orders.cluster-ro-\(uid).us-east-1.rds.amazonaws.com")
+        #expect(InstanceRules.endpointHost("orders-1", "123456789012", "us-east-1") == "orders-1.\(uid).us-east-1.rds.amazonaws.com")
+    }
+}

@@ -222,6 +222,12 @@ def test_cluster_parameter_groups_reach_every_member(rds, db):
     assert db.connect(cluster["Endpoint"], 5432, "postgres", "SELECT 1", password=MASTER_PASSWORD, sslmode="disable").ok
     with refused("InvalidDBParameterGroupState", 400, "DB clusters are still members"):
         rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName="strict-tls")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="unused", DBParameterGroupFamily="aurora-postgresql16", Description="d")
+    rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName="unused")
+    with refused("InvalidDBParameterGroupState", 400, "Default DBClusterParameterGroup cannot be deleted"):
+        rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName="default.aurora-postgresql16")
+    with refused("InvalidParameterValue", 400, "DBParameterGroupFamily is not valid"):
+        rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="bad", DBParameterGroupFamily="aurora-postgresql99", Description="d")
     with refused("DBParameterGroupNotFound", 404):
         rds.describe_db_cluster_parameters(DBClusterParameterGroupName="nosuch")
     with refused("InvalidParameterValue", 400, "Could not find parameter"):
