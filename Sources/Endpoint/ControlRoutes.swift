@@ -38,6 +38,9 @@ struct ControlRoutes: Sendable {
         let accountId: String
         let region: String
         let dbiResourceId: String
+        /// The cluster it is a member of, and whether it is the writer.
+        let dbClusterIdentifier: String?
+        let isClusterWriter: Bool?
         let engine: String
         let status: String
         let statusReason: String?
@@ -92,12 +95,17 @@ struct ControlRoutes: Sendable {
                             stage: directory.stage, kdcAddresses: directory.dnsIpAddrs, kdcPort: directory.kdcPort,
                             kdc: children["kdc \(directory.realm)"])
             }
-            let instances = (try? await store.read { db in try RDSInstance.order(Column("createTime")).fetchAll(db) }) ?? []
+            let (instances, clusterNames) = (try? await store.read { db in
+                (try RDSInstance.order(Column("createTime")).fetchAll(db),
+                 Dictionary(try RDSCluster.fetchAll(db).map { ($0.resourceId, $0.identifier) }, uniquingKeysWith: { first, _ in first }))
+            }) ?? ([], [:])
             var engineHealth: [EngineHealth] = []
             for instance in instances {
                 let refused = await engines.logins.refusals(of: instance.resourceId)
                 engineHealth.append(EngineHealth(dbInstanceIdentifier: instance.identifier, accountId: instance.accountId, region: instance.region,
-                             dbiResourceId: instance.resourceId, engine: instance.engine, status: instance.status,
+                             dbiResourceId: instance.resourceId, dbClusterIdentifier: instance.clusterResourceId.flatMap { clusterNames[$0] },
+                             isClusterWriter: instance.clusterResourceId.map { _ in instance.isClusterWriter },
+                             engine: instance.engine, status: instance.status,
                              statusReason: instance.statusReason, endpoint: instance.endpointHost, address: instance.address,
                              port: instance.port, domainStatus: instance.domainStatus, domainStatusReason: instance.domainStatusReason,
                              server: children[engines.childName(instance)], refusedLogins: refused))

@@ -148,8 +148,9 @@ def test_custom_endpoints_reach_their_members(rds, db):
         DBClusterIdentifier="multi", Filters=[{"Name": "db-cluster-endpoint-type", "Values": ["custom"]}])["DBClusterEndpoints"] and
         [e["DBClusterEndpointIdentifier"] for e in rds.describe_db_cluster_endpoints(
             DBClusterIdentifier="multi", Filters=[{"Name": "db-cluster-endpoint-type", "Values": ["custom"]}])["DBClusterEndpoints"]] == ["everyone-but-2"])
+    assert rds.describe_db_cluster_endpoints(DBClusterEndpointIdentifier="analytics")["DBClusterEndpoints"] == []
     with refused("DBClusterEndpointNotFoundFault", 400):
-        rds.describe_db_cluster_endpoints(DBClusterEndpointIdentifier="analytics")
+        rds.delete_db_cluster_endpoint(DBClusterEndpointIdentifier="analytics")
 
 
 # --- failover, stop and start, reboots ------------------------------------------------------------
@@ -208,6 +209,18 @@ def test_stop_and_start_stop_and_start_every_member_and_keep_the_data(rds, db):
         wait_for_instance(rds, name)
     assert sql(db, cluster, "SELECT x FROM kept").value == "7"
     assert eventually(lambda: sql(db, cluster["ReaderEndpoint"], "SELECT x FROM kept").stdout.strip() == "7")
+
+
+def test_the_port_of_every_endpoint_changes_with_the_cluster(rds, db):
+    cluster = cluster_with_members(rds, "moving", readers=1)
+    assert sql(db, cluster, "CREATE TABLE t (x int); INSERT INTO t VALUES (1)").ok
+    assert rds.modify_db_cluster(DBClusterIdentifier="moving", Port=6543, ApplyImmediately=True)["DBCluster"]["Port"] == 6543
+    cluster = wait_for_cluster(rds, "moving", check=lambda c: c["Port"] == 6543)
+    for name in ("moving-1", "moving-2"):
+        assert wait_for_instance(rds, name)["Endpoint"]["Port"] == 6543
+    assert sql(db, cluster, "INSERT INTO t VALUES (2)", port=6543).ok
+    assert eventually(lambda: sql(db, cluster["ReaderEndpoint"], "SELECT count(*) FROM t", port=6543).stdout.strip() == "2")
+    assert not sql(db, cluster, "SELECT 1").ok
 
 
 def test_rebooting_and_killing_a_member_bring_it_back(rds, db, kerbside):

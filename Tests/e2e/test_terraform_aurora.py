@@ -1,6 +1,6 @@
 """Terraform's AWS provider builds the Aurora story in Kerbside: the role, an AWS Managed Microsoft
 AD, a cluster parameter group, and an Aurora PostgreSQL cluster joined to the directory with IAM
-database authentication, with a writer and a reader. Apply, a plan with no changes, then destroy.
+database authentication, with a writer, a reader and a custom endpoint. Apply, a plan with no changes, then destroy.
 As for DB instances, the provider's fixed waiter delays set the pace."""
 
 import json
@@ -43,6 +43,8 @@ def test_apply_replan_destroy_a_kerberos_aurora_cluster(terraform, rds, ds, iam)
     assert sorted(m["IsClusterWriter"] for m in cluster["DBClusterMembers"]) == sorted(values["writers"]) == [False, True]
     assert cluster["DBClusterParameterGroup"] == "kerberos-aurora-postgresql16"
     assert cluster["TagList"] == [{"Key": "team", "Value": "databases"}]
+    [reports] = rds.describe_db_cluster_endpoints(DBClusterEndpointIdentifier="reports")["DBClusterEndpoints"]
+    assert (reports["Endpoint"], reports["StaticMembers"], reports["Status"]) == (values["reports_endpoint"], ["orders-2"], "available")
     parameters = rds.describe_db_cluster_parameters(DBClusterParameterGroupName="kerberos-aurora-postgresql16", Source="user")["Parameters"]
     assert [(p["ParameterName"], p["ParameterValue"]) for p in parameters] == [("krb_caseins_users", "1")]
 

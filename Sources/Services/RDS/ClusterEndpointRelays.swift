@@ -16,6 +16,8 @@ public actor ClusterEndpointRelays {
     private let logger: Logger
     /// By endpoint host name.
     private var relays: [String: ConnectionRelay] = [:]
+    /// Endpoints that could not listen, so the failure is logged once, not every quarter second.
+    private var unbound: Set<String> = []
     private var watcher: Task<Void, Never>?
 
     public init(store: Store, engines: EngineHost, logger: Logger) {
@@ -47,6 +49,7 @@ public actor ClusterEndpointRelays {
     public func removeAll() async {
         for relay in relays.values { await relay.stop() }
         relays = [:]
+        unbound = []
     }
 
     public struct Route: Sendable {
@@ -118,10 +121,13 @@ public actor ClusterEndpointRelays {
         do {
             try await relay.start()
         } catch {
-            logger.error("the endpoint \(host) cannot listen on \(address):\(port): \(error)")
+            if unbound.insert(host).inserted {
+                logger.error("the endpoint \(host) cannot listen on \(address):\(port): \(error)")
+            }
             relays[host] = nil
             return nil
         }
+        unbound.remove(host)
         relays[host] = relay
         return relay
     }

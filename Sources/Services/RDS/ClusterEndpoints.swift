@@ -163,11 +163,9 @@ extension RDSService {
                     shapes.append(DBClusterEndpointShape(builtIn: "READER", of: cluster))
                     shapes += try RDSClusterEndpoint.of(cluster.resourceId).fetchAll(db).map { DBClusterEndpointShape($0, of: cluster) }
                 }
+                // An unknown endpoint is an empty answer, not a fault (Terraform's waiters count on it).
                 if let name = input.dbClusterEndpointIdentifier {
                     shapes = shapes.filter { $0.dbClusterEndpointIdentifier == name.lowercased() }
-                    guard !shapes.isEmpty else {
-                        throw AWSError(code: "DBClusterEndpointNotFoundFault", status: 400, message: "DBClusterEndpoint \(name) not found.")
-                    }
                 }
                 for filter in input.filters ?? [] {
                     switch filter.name {

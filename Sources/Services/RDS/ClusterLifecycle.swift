@@ -61,6 +61,17 @@ struct ClusterLifecycle {
         await event(clusterId, "DB cluster started", ["notification"])
     }
 
+    /// Restarts every member with the cluster's settings (a new port): readers stop first so the
+    /// writer's last changes reach them, the writer starts first so they have it to follow.
+    func restartAll(_ clusterId: String) async {
+        let members = await self.members(clusterId).filter { $0.status != "deleting" }
+        for member in members.filter({ !$0.isClusterWriter }) + members.filter(\.isClusterWriter) { await engines.stop(member) }
+        for member in members.filter(\.isClusterWriter) + members.filter({ !$0.isClusterWriter }) { await engines.start(member) }
+        await record(clusterId) { if $0.status == "modifying" { $0.status = "available" } }
+        await relays.refresh(clusterId: clusterId)
+        await event(clusterId, "DB cluster restarted with its new settings", ["configuration change"])
+    }
+
     /// After the last member is gone: the final snapshot (from the cluster's volume), the
     /// directory's principals, the endpoints and the files, then the record.
     func delete(_ cluster: RDSCluster, finalSnapshot: RDSClusterSnapshot?) async {

@@ -1,6 +1,7 @@
 import AWSWire
 import Foundation
 import GRDB
+import Runtime
 import State
 
 extension RDSService {
@@ -264,7 +265,21 @@ extension RDSService {
                 let previous = cluster
                 var changes = ClusterChanges()
                 if let newPort, newPort != cluster.port {
-                    throw RDSError.invalidParameterCombination("Kerbside cannot change the port of a DB cluster (\(cluster.port)); make a new cluster on the port you need.")
+                    // Every server and endpoint of the cluster moves to the new port on its own address.
+                    let members = try RDSInstance.members(of: cluster.resourceId).fetchAll(db)
+                    let addresses = members.map(\.address) + [cluster.address, cluster.readerAddress]
+                        + (try RDSClusterEndpoint.of(cluster.resourceId).fetchAll(db).map(\.address))
+                    guard addresses.allSatisfy({ Loopback.isFree($0, port: newPort) }) else {
+                        throw RDSError.invalidParameterValue("Port \(newPort) is in use on one of the DB cluster's addresses.")
+                    }
+                    cluster.port = newPort
+                    cluster.status = "modifying"
+                    for var member in members {
+                        member.port = newPort
+                        member.status = "modifying"
+                        try member.update(db)
+                    }
+                    changes.restart = true
                 }
                 if let requested = input.engineVersion, !requested.isEmpty,
                    RDSCatalog.resolveVersion(engine: cluster.engine, requested: requested) != cluster.engineVersion
@@ -336,6 +351,9 @@ extension RDSService {
                 }
             }
             let work = lifecycle(call)
+            if changes.restart {
+                Task { await work.restartAll(cluster.resourceId) }
+            }
             if changes.leave { await work.leaveDomain(cluster.resourceId, previous: previous) }
             if changes.join {
                 Task { await work.applyDomain(cluster.resourceId) }
@@ -452,6 +470,7 @@ extension RDSService {
 /// What a ModifyDBCluster leaves for the work that follows the answer.
 struct ClusterChanges: Sendable {
     var reload = false
+    var restart = false
     var join = false
     var leave = false
 }

@@ -1,7 +1,7 @@
 # The Aurora PostgreSQL story as a user would write it in Terraform: the role RDS uses to join a
-# directory, an AWS Managed Microsoft AD in the default VPC, a cluster parameter group, and an
-# Aurora PostgreSQL cluster joined to the directory with IAM database authentication on, with a
-# writer and a reader. Applied against Kerbside by Tests/e2e/test_terraform_aurora.py.
+# directory, an AWS Managed Microsoft AD in the default VPC, a cluster parameter group, an Aurora
+# PostgreSQL cluster joined to the directory with IAM database authentication on, with a writer
+# and a reader, and a custom endpoint. Applied against Kerbside by Tests/e2e/test_terraform_aurora.py.
 
 terraform {
   required_version = ">= 1.5"
@@ -135,6 +135,13 @@ resource "aws_rds_cluster_instance" "members" {
   promotion_tier     = count.index
 }
 
+resource "aws_rds_cluster_endpoint" "reports" {
+  cluster_identifier          = aws_rds_cluster.orders.id
+  cluster_endpoint_identifier = "reports"
+  custom_endpoint_type        = "ANY"
+  static_members              = [aws_rds_cluster_instance.members[1].identifier]
+}
+
 output "endpoint" {
   value = aws_rds_cluster.orders.endpoint
 }
@@ -149,6 +156,10 @@ output "resource_id" {
 
 output "writers" {
   value = [for member in aws_rds_cluster_instance.members : member.writer]
+}
+
+output "reports_endpoint" {
+  value = aws_rds_cluster_endpoint.reports.endpoint
 }
 
 output "directory_id" {
