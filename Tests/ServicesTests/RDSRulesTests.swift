@@ -69,8 +69,8 @@ import Testing
     @Test func familiesNameTheirEngineAndMajor() {
         #expect(RDSCatalog.family(engine: "aurora-postgresql", version: "16.8") == "aurora-postgresql16")
         #expect(RDSCatalog.family(engine: "aurora-mysql", version: "8.0.mysql_aurora.3.08.2") == "aurora-mysql8.0")
-        #expect(RDSCatalog.postgresMajor(ofFamily: "aurora-postgresql15") == 15)
-        #expect(RDSCatalog.postgresMajor(ofFamily: "aurora-mysql8.0") == nil)
+        #expect(RDSParameters.Family("aurora-postgresql15").map { ($0.major, $0.isPostgres, $0.isAurora) } ?? (0, false, false) == (15, true, true))
+        #expect(RDSParameters.Family("aurora-mysql8.0")?.isPostgres == false)
         #expect(ParameterGroupRules.families(.cluster).allSatisfy { $0.hasPrefix("aurora-") })
         #expect(ParameterGroupRules.families(.instance).contains("postgres16"))
     }

@@ -316,6 +316,21 @@ def test_deleting_the_writer_fails_over_and_the_last_member_leaves_the_data_to_t
     assert sql(db, cluster, "SELECT string_agg(x::text, ',' ORDER BY x) FROM kept").value == "42,43"
 
 
+def test_describe_db_clusters_pages(rds):
+    for number in range(21):
+        create_cluster(rds, f"page{number:02d}", wait=False)
+    first = rds.describe_db_clusters(MaxRecords=20)
+    assert len(first["DBClusters"]) == 20 and first["Marker"]
+    rest = rds.describe_db_clusters(MaxRecords=20, Marker=first["Marker"])
+    assert [c["DBClusterIdentifier"] for c in rest["DBClusters"]] == ["page20"] and "Marker" not in rest
+    with refused("InvalidParameterValue", 400):
+        rds.describe_db_clusters(MaxRecords=5)
+    with refused("InvalidParameterValue", 400, "Unrecognized filter name"):
+        rds.describe_db_clusters(Filters=[{"Name": "colour", "Values": ["blue"]}])
+    for number in range(21):
+        wait_for_cluster(rds, f"page{number:02d}")
+
+
 def test_cluster_tags_events_and_catalog(rds):
     cluster = create_cluster(rds, "tagged")
     rds.add_tags_to_resource(ResourceName=cluster["DBClusterArn"], Tags=[{"Key": "env", "Value": "ci"}])

@@ -141,13 +141,6 @@ enum RDSCatalog {
     /// The engine and major a family names, when the catalog has it.
     static func family(_ family: String) -> Version? { versions.last { $0.family == family } }
 
-    /// The PostgreSQL major a family's parameters follow (`aurora-postgresql16` → 16); nil for
-    /// families of other engines.
-    static func postgresMajor(ofFamily family: String) -> Int? {
-        guard let version = Self.family(family), engine(version.engine)?.server == .postgres else { return nil }
-        return Int(version.major)
-    }
-
     static func supportsInstanceClass(_ instanceClass: String, engine name: String, version: String) -> Bool {
         guard let engine = engine(name) else { return false }
         return engine.versions.contains { $0.string == version } && engine.instanceClasses.contains(instanceClass)
