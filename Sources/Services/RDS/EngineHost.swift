@@ -242,19 +242,23 @@ public actor EngineHost {
     /// The settings the server runs with, as the store has them now; writes them with its TLS
     /// files and keytab.
     private func prepare(_ stale: RDSInstance, _ server: any DatabaseServer, recovery: ServerSettings.Recovery? = nil) async throws -> ServerSettings {
-        guard let context = try await store.read({ db in try ServerContext.load(stale.resourceId, db) }) else {
+        guard let (context, parameters) = try await store.read({ db -> (ServerContext, [String: String])? in
+            guard let context = try ServerContext.load(stale.resourceId, db) else { return nil }
+            // A group that cannot be read leaves the engine's own defaults.
+            return (context, (try? context.parameters(db)) ?? [:])
+        }) else {
             throw EngineError("the instance was deleted")
         }
         let instance = context.instance
         var role = ServerSettings.Role.primary
-        if context.isReplica {
+        if instance.isReplicaOfAnother {
             guard let primary = context.primary else { throw EngineError("the replica's primary is gone") }
             role = .replica(of: try replicationSource(primary, for: instance))
         }
         let settings = ServerSettings(
             address: instance.address, port: instance.port, resourceId: instance.resourceId,
             iamAuthentication: context.iamAuthentication, loginGateway: await logins.gateway, kerberos: context.kerberos,
-            parameters: context.parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery)
+            parameters: parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery)
         try server.configure(settings)
         // The endpoint names and the address never change, so one certificate serves every start and reload.
         if !server.hasTLS {

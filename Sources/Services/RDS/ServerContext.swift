@@ -2,51 +2,42 @@ import Foundation
 import GRDB
 import State
 
-/// Everything the store says about one database server, read in one go: its instance, the
-/// cluster it is a member of, the primary it replicates from, and the parameter values it runs
-/// with. Cluster members take the cluster's authentication settings and names; a standalone
-/// instance has its own.
+/// What the store says about one database server, read in one go: its instance, the cluster it
+/// is a member of, and the primary it replicates from. Cluster members take the cluster's
+/// authentication settings and names; a standalone instance has its own.
 struct ServerContext: Sendable {
     var instance: RDSInstance
     var cluster: RDSCluster?
     /// The cluster's writer (for a reader) or the source (for a read replica); nil for a primary.
     var primary: RDSInstance?
-    var parameters: [String: String]
-    var customEndpoints: [RDSClusterEndpoint]
 
     static func load(_ resourceId: String, _ db: Database) throws -> ServerContext? {
         guard let instance = try RDSInstance.withId(resourceId).fetchOne(db) else { return nil }
-        return try load(instance, db)
-    }
-
-    static func load(_ instance: RDSInstance, _ db: Database) throws -> ServerContext {
-        var cluster: RDSCluster?
-        var primary: RDSInstance?
-        var parameters: [String: String]
-        var custom: [RDSClusterEndpoint] = []
-        if let clusterId = instance.clusterResourceId, let found = try RDSCluster.withId(clusterId).fetchOne(db) {
-            cluster = found
-            if !instance.isClusterWriter {
-                primary = try RDSInstance.members(of: clusterId).filter(Column("isClusterWriter") == true).fetchOne(db)
-            }
-            custom = try RDSClusterEndpoint.of(clusterId).fetchAll(db)
-            // The cluster's values, then what the instance's own group sets.
-            parameters = (try? RDSParameters.effectiveValues(group: found.parameterGroupName, scope: .cluster,
-                                                            account: found.accountId, region: found.region, db)) ?? [:]
-            parameters.merge(try RDSParameter.of(group: instance.parameterGroupName, scope: .instance, account: instance.accountId,
-                                                 region: instance.region).fetchAll(db).map { ($0.name, $0.value) },
-                             uniquingKeysWith: { $1 })
-        } else {
-            if let source = instance.replicaSourceResourceId {
-                primary = try RDSInstance.withId(source).fetchOne(db)
-            }
-            parameters = (try? RDSParameters.effectiveValues(group: instance.parameterGroupName, scope: .instance,
-                                                            account: instance.accountId, region: instance.region, db)) ?? [:]
+        var context = ServerContext(instance: instance, cluster: nil, primary: nil)
+        if let clusterId = instance.clusterResourceId, let cluster = try RDSCluster.withId(clusterId).fetchOne(db) {
+            context.cluster = cluster
+            if !instance.isClusterWriter { context.primary = try ClusterRules.writer(of: clusterId, db) }
+        } else if let source = instance.replicaSourceResourceId {
+            context.primary = try RDSInstance.withId(source).fetchOne(db)
         }
-        return ServerContext(instance: instance, cluster: cluster, primary: primary, parameters: parameters, customEndpoints: custom)
+        return context
     }
 
-    var isReplica: Bool { instance.clusterResourceId.map { _ in !instance.isClusterWriter } ?? (instance.replicaSourceResourceId != nil) }
+    /// The parameter values the server runs with: a member's cluster parameter group, then what
+    /// its own DB parameter group sets; a standalone instance's DB parameter group. Read only
+    /// where settings are made, not on a login's path.
+    func parameters(_ db: Database) throws -> [String: String] {
+        guard let cluster else {
+            return try RDSParameters.effectiveValues(group: instance.parameterGroupName, scope: .instance,
+                                                     account: instance.accountId, region: instance.region, db)
+        }
+        var values = try RDSParameters.effectiveValues(group: cluster.parameterGroupName, scope: .cluster,
+                                                       account: cluster.accountId, region: cluster.region, db)
+        values.merge(try RDSParameter.of(group: instance.parameterGroupName, scope: .instance, account: instance.accountId,
+                                         region: instance.region).fetchAll(db).map { ($0.name, $0.value) },
+                     uniquingKeysWith: { $1 })
+        return values
+    }
 
     var iamAuthentication: Bool { cluster?.iamAuthentication ?? instance.iamAuthentication }
 
@@ -60,9 +51,6 @@ struct ServerContext: Sendable {
 
     /// Where a token's `rds-db:connect` resource points: the cluster's resource id for members.
     var tokenResourceId: String { cluster?.resourceId ?? instance.resourceId }
-
-    /// Every name clients may reach this server by, so each is a Kerberos service principal.
-    var endpointHosts: [String] { tokenHosts + customEndpoints.map(\.endpointHost) }
 
     /// The names the server's certificate carries: its own endpoint, and for a member the
     /// cluster's three kinds of endpoint by wildcard (as RDS's certificates do), so a custom
