@@ -108,7 +108,7 @@ extension RDSService {
             return try await store.read { db in
                 var snapshots: [RDSClusterSnapshot]
                 if let identifier = input.dbClusterSnapshotIdentifier {
-                    snapshots = [try ClusterSnapshots.named(identifier, call, db)]
+                    snapshots = [try SnapshotRecords.named(identifier, call, db)]
                 } else {
                     snapshots = try RDSClusterSnapshot.filter(Column("accountId") == call.accountId && Column("region") == call.region)
                         .order(Column("identifier")).fetchAll(db)
@@ -133,53 +133,16 @@ extension RDSService {
         }
 
         operations.on("DeleteDBClusterSnapshot") { (input: DeleteDBClusterSnapshotRequest, call) -> DBClusterSnapshotResult in
-            let (snapshot, tags) = try await store.write { db -> (RDSClusterSnapshot, [Tag]) in
-                var snapshot = try ClusterSnapshots.named(input.dbClusterSnapshotIdentifier, call, db)
-                guard snapshot.status == "available" || snapshot.status == "failed" else {
-                    throw AWSError(code: "InvalidDBClusterSnapshotStateFault", status: 400, message: "Cannot delete the snapshot because it is \(snapshot.status).")
-                }
-                guard snapshot.restoresInProgress == 0 else {
-                    throw AWSError(code: "InvalidDBClusterSnapshotStateFault", status: 400, message: "Cannot delete the snapshot because a DB cluster is being restored from it.")
-                }
-                let tags = try ResourceTags.of(snapshot.snapshotId, db)
-                try snapshot.delete(db)
-                snapshot.status = "deleted"
-                return (snapshot, tags)
-            }
-            await engines.deleteSnapshot(snapshot.snapshotId)
+            let (snapshot, tags) = try await SnapshotRecords.delete(input.dbClusterSnapshotIdentifier, RDSClusterSnapshot.self, call,
+                                                                    store: store, engines: engines)
             return DBClusterSnapshotResult(dbClusterSnapshot: DBClusterSnapshotShape(snapshot, tags: tags))
         }
 
         operations.on("CopyDBClusterSnapshot") { (input: CopyDBClusterSnapshotRequest, call) -> DBClusterSnapshotResult in
             let identifier = try InstanceRules.identifier(input.targetDBClusterSnapshotIdentifier, member: "TargetDBClusterSnapshotIdentifier")
-            let (source, copy, tags) = try await store.write { db -> (RDSClusterSnapshot, RDSClusterSnapshot, [Tag]) in
-                let source = try ClusterSnapshots.named(ClusterSnapshots.identifier(fromArn: input.sourceDBClusterSnapshotIdentifier), call, db)
-                guard source.status == "available" else {
-                    throw AWSError(code: "InvalidDBClusterSnapshotStateFault", status: 400, message: "Snapshot \(source.identifier) is not available: it is \(source.status).")
-                }
-                guard try RDSClusterSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
-                    throw ClusterSnapshots.alreadyExists(identifier)
-                }
-                var copy = source
-                copy.snapshotId = ClusterSnapshots.newId()
-                copy.identifier = identifier
-                copy.snapshotType = "manual"
-                copy.status = "creating"
-                copy.snapshotCreateTime = call.now
-                copy.restoresInProgress = 0
-                try copy.insert(db)
-                let tags = (input.copyTags == true ? try ResourceTags.of(source.snapshotId, db) : []) + (input.tags ?? [])
-                try ResourceTags.merge(tags, into: copy.snapshotId, db)
-                return (source, copy, try ResourceTags.of(copy.snapshotId, db))
-            }
-            Task {
-                let outcome = (try? await engines.copySnapshot(source.snapshotId, to: copy.snapshotId)) != nil ? "available" : "failed"
-                try? await store.write { db in
-                    guard var current = try RDSClusterSnapshot.fetchOne(db, key: copy.snapshotId) else { return }
-                    current.status = outcome
-                    try current.update(db)
-                }
-            }
+            let (copy, tags) = try await SnapshotRecords.copy(input.sourceDBClusterSnapshotIdentifier, to: identifier, RDSClusterSnapshot.self,
+                                                              copyTags: input.copyTags == true, tags: input.tags ?? [], call,
+                                                              store: store, engines: engines)
             return DBClusterSnapshotResult(dbClusterSnapshot: DBClusterSnapshotShape(copy, tags: tags))
         }
 
@@ -193,10 +156,8 @@ extension RDSService {
             let (domain, role) = try ClusterRules.domain(input.domain, input.domainIAMRoleName)
             let retention = try input.backupRetentionPeriod.map(ClusterRules.backupRetention)
             let (cluster, snapshot, shape) = try await store.write { db -> (RDSCluster, RDSClusterSnapshot, DBClusterShape) in
-                var snapshot = try ClusterSnapshots.named(ClusterSnapshots.identifier(fromArn: input.snapshotIdentifier), call, db)
-                guard snapshot.status == "available" else {
-                    throw AWSError(code: "InvalidDBClusterSnapshotStateFault", status: 400, message: "Snapshot \(snapshot.identifier) is not available: it is \(snapshot.status).")
-                }
+                var snapshot: RDSClusterSnapshot = try SnapshotRecords.named(input.snapshotIdentifier, call, db)
+                try SnapshotRecords.requireAvailable(snapshot)
                 guard snapshot.engine == engine.name else {
                     throw RDSError.invalidParameterCombination("The engine \(engine.name) does not match the snapshot's engine \(snapshot.engine).")
                 }
@@ -245,7 +206,7 @@ extension RDSService {
             let (domain, role) = try ClusterRules.domain(input.domain, input.domainIAMRoleName)
             let retention = try input.backupRetentionPeriod.map(ClusterRules.backupRetention)
             let source = try await store.read { db -> RDSCluster in
-                if let name = input.sourceDBClusterIdentifier { return try ClusterRules.cluster(ClusterSnapshots.identifier(fromArn: name), call, db) }
+                if let name = input.sourceDBClusterIdentifier { return try ClusterRules.cluster(RDSTagTarget.resourceName(name), call, db) }
                 if let resource = input.sourceDbClusterResourceId, let cluster = try RDSCluster.withId(resource).fetchOne(db),
                    cluster.accountId == call.accountId, cluster.region == call.region { return cluster }
                 throw RDSError.clusterNotFound(input.sourceDBClusterIdentifier ?? input.sourceDbClusterResourceId ?? "")
@@ -298,31 +259,10 @@ extension RDSService {
 
 /// Cluster snapshot records, their files, and restores from them.
 enum ClusterSnapshots {
-    static func newId() -> String { "csnap-" + Identifiers.random(20, from: Identifiers.base32).lowercased() }
-
-    static func alreadyExists(_ identifier: String) -> AWSError {
-        AWSError(code: "DBClusterSnapshotAlreadyExistsFault", status: 400,
-                 message: "Cannot create the cluster snapshot because one with the identifier \(identifier) already exists.")
-    }
-
-    /// An identifier, or the ARN of a snapshot or cluster of this account (restores take either).
-    static func identifier(fromArn value: String) -> String {
-        value.hasPrefix("arn:") ? String(value.split(separator: ":").last ?? "") : value
-    }
-
-    static func named(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSClusterSnapshot {
-        guard let snapshot = try RDSClusterSnapshot.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
-            throw AWSError(code: "DBClusterSnapshotNotFoundFault", status: 404, message: "DBClusterSnapshot \(identifier) not found.")
-        }
-        return snapshot
-    }
-
     static func insert(_ identifier: String, of cluster: RDSCluster, type: String, tags: [Tag], _ call: CallContext,
                        _ db: Database) throws -> RDSClusterSnapshot {
-        guard try RDSClusterSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
-            throw alreadyExists(identifier)
-        }
-        let snapshot = RDSClusterSnapshot(snapshotId: newId(), identifier: identifier, cluster: cluster, snapshotType: type,
+        try SnapshotRecords.requireFree(identifier, RDSClusterSnapshot.self, call, db)
+        let snapshot = RDSClusterSnapshot(snapshotId: SnapshotRecords.newId(RDSClusterSnapshot.self), identifier: identifier, cluster: cluster, snapshotType: type,
                                           status: "creating", snapshotCreateTime: call.now)
         try snapshot.insert(db)
         let clusterTags = cluster.copyTagsToSnapshot ? try ResourceTags.of(cluster.resourceId, db) : []
@@ -357,11 +297,7 @@ enum ClusterSnapshots {
         } catch {
             logger.error("DB cluster \(cluster.identifier) could not be restored from \(snapshot.identifier): \(error)")
         }
-        try? await store.write { db in
-            guard var current = try RDSClusterSnapshot.fetchOne(db, key: snapshot.snapshotId) else { return }
-            current.restoresInProgress = max(0, current.restoresInProgress - 1)
-            try current.update(db)
-        }
+        await SnapshotRecords.restoreFinished(snapshot.snapshotId, RDSClusterSnapshot.self, store: store)
     }
 
     /// The cluster's volume is the base backup; its first writer replays a copy of the source's

@@ -65,11 +65,11 @@ enum RDSTagTarget {
         case "db":
             return try InstanceRules.instance(name, call, db).resourceId
         case "snapshot":
-            return try Snapshots.named(name, call, db).snapshotId
+            return try (SnapshotRecords.named(name, call, db) as RDSSnapshot).snapshotId
         case "cluster":
             return try ClusterRules.cluster(name, call, db).resourceId
         case "cluster-snapshot":
-            return try ClusterSnapshots.named(name, call, db).snapshotId
+            return try (SnapshotRecords.named(name, call, db) as RDSClusterSnapshot).snapshotId
         case "cluster-endpoint":
             return try ClusterEndpointRules.endpoint(name, call, db).resourceId
         case "cluster-pg":
@@ -90,5 +90,12 @@ enum RDSTagTarget {
         default:
             throw RDSError.invalidParameterValue("Invalid resource name: \(arn)")
         }
+    }
+}
+
+extension RDSTagTarget {
+    /// The resource's name in an identifier or an RDS ARN of it (requests may give either).
+    static func resourceName(_ identifierOrArn: String) -> String {
+        identifierOrArn.hasPrefix("arn:") ? String(identifierOrArn.split(separator: ":").last ?? "") : identifierOrArn
     }
 }

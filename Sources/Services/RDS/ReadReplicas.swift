@@ -45,7 +45,7 @@ extension RDSService {
             let port = try InstanceRules.port(input.port)
             let (domain, role) = try ClusterRules.domain(input.domain, input.domainIAMRoleName)
             let (replica, shape) = try await store.write { db -> (RDSInstance, DBInstanceShape) in
-                let source = try InstanceRules.instance(ClusterSnapshots.identifier(fromArn: sourceName), call, db)
+                let source = try InstanceRules.instance(RDSTagTarget.resourceName(sourceName), call, db)
                 guard source.clusterResourceId == nil else {
                     throw RDSError.invalidParameterCombination("DB instance \(source.identifier) is a member of a DB cluster; add a reader to the cluster instead.")
                 }

@@ -146,34 +146,9 @@ extension RDSService {
 
         operations.on("CopyDBSnapshot") { (input: CopyDBSnapshotRequest, call) -> DBSnapshotResult in
             let identifier = try InstanceRules.identifier(input.targetDBSnapshotIdentifier, member: "TargetDBSnapshotIdentifier")
-            let (source, copy, tags) = try await store.write { db -> (RDSSnapshot, RDSSnapshot, [Tag]) in
-                let source = try Snapshots.named(ClusterSnapshots.identifier(fromArn: input.sourceDBSnapshotIdentifier), call, db)
-                guard source.status == "available" else {
-                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Snapshot \(source.identifier) is not available: it is \(source.status).")
-                }
-                guard try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
-                    throw AWSError(code: "DBSnapshotAlreadyExists", status: 400, message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
-                }
-                var copy = source
-                copy.snapshotId = Snapshots.newId()
-                copy.identifier = identifier
-                copy.snapshotType = "manual"
-                copy.status = "creating"
-                copy.snapshotCreateTime = call.now
-                copy.restoresInProgress = 0
-                try copy.insert(db)
-                let tags = (input.copyTags == true ? try ResourceTags.of(source.snapshotId, db) : []) + (input.tags ?? [])
-                try ResourceTags.merge(tags, into: copy.snapshotId, db)
-                return (source, copy, try ResourceTags.of(copy.snapshotId, db))
-            }
-            Task {
-                let outcome = (try? await engines.copySnapshot(source.snapshotId, to: copy.snapshotId)) != nil ? "available" : "failed"
-                try? await store.write { db in
-                    guard var current = try RDSSnapshot.fetchOne(db, key: copy.snapshotId) else { return }
-                    current.status = outcome
-                    try current.update(db)
-                }
-            }
+            let (copy, tags) = try await SnapshotRecords.copy(input.sourceDBSnapshotIdentifier, to: identifier, RDSSnapshot.self,
+                                                              copyTags: input.copyTags == true, tags: input.tags ?? [], call,
+                                                              store: store, engines: engines)
             return DBSnapshotResult(dbSnapshot: DBSnapshotShape(copy, tags: tags))
         }
 
@@ -199,7 +174,7 @@ extension RDSService {
             return try await store.read { db in
                 var snapshots: [RDSSnapshot]
                 if let identifier = input.dbSnapshotIdentifier {
-                    snapshots = [try Snapshots.named(identifier, call, db)]
+                    snapshots = [try SnapshotRecords.named(identifier, call, db)]
                 } else {
                     snapshots = try RDSSnapshot.filter(Column("accountId") == call.accountId && Column("region") == call.region)
                         .order(Column("identifier")).fetchAll(db)
@@ -215,20 +190,8 @@ extension RDSService {
         }
 
         operations.on("DeleteDBSnapshot") { (input: DeleteDBSnapshotRequest, call) -> DBSnapshotResult in
-            let (snapshot, tags) = try await store.write { db -> (RDSSnapshot, [Tag]) in
-                var snapshot = try Snapshots.named(input.dbSnapshotIdentifier, call, db)
-                guard snapshot.status == "available" || snapshot.status == "failed" else {
-                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Cannot delete the snapshot because it is \(snapshot.status).")
-                }
-                guard snapshot.restoresInProgress == 0 else {
-                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Cannot delete the snapshot because a DB instance is being restored from it.")
-                }
-                let tags = try ResourceTags.of(snapshot.snapshotId, db)
-                try snapshot.delete(db)
-                snapshot.status = "deleted"
-                return (snapshot, tags)
-            }
-            await engines.deleteSnapshot(snapshot.snapshotId)
+            let (snapshot, tags) = try await SnapshotRecords.delete(input.dbSnapshotIdentifier, RDSSnapshot.self, call,
+                                                                    store: store, engines: engines)
             return DBSnapshotResult(dbSnapshot: DBSnapshotShape(snapshot, tags: tags))
         }
 
@@ -242,10 +205,8 @@ extension RDSService {
                 throw RDSError.invalidParameterCombination("DomainIAMRoleName must be specified when Domain is specified.")
             }
             let (instance, snapshot, subnets) = try await store.write { db -> (RDSInstance, RDSSnapshot, [EC2Subnet]) in
-                var snapshot = try Snapshots.named(snapshotName, call, db)
-                guard snapshot.status == "available" else {
-                    throw AWSError(code: "InvalidDBSnapshotState", status: 400, message: "Snapshot \(snapshot.identifier) is not available: it is \(snapshot.status).")
-                }
+                var snapshot: RDSSnapshot = try SnapshotRecords.named(snapshotName, call, db)
+                try SnapshotRecords.requireAvailable(snapshot)
                 let plan = try Snapshots.plan(identifier: identifier, from: snapshot, instanceClass: input.dbInstanceClass, port: port,
                                               storage: input.allocatedStorage, storageType: input.storageType,
                                               subnetGroup: input.dbSubnetGroupName, zone: input.availabilityZone,
@@ -263,7 +224,7 @@ extension RDSService {
             let snapshotId = snapshot.snapshotId
             Task {
                 await lifecycle.provision(instance, from: .copy(engines.snapshotData(snapshotId)), master: nil) {
-                    await Snapshots.restoreFinished(snapshotId, store: store)
+                    await SnapshotRecords.restoreFinished(snapshotId, RDSSnapshot.self, store: store)
                 }
             }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
@@ -332,23 +293,12 @@ extension RDSService {
     }
 }
 
-/// Snapshot records, their files, and restores from them.
+/// DB snapshots of instances, their files, and restores from them.
 enum Snapshots {
-    static func newId() -> String { "snap-" + Identifiers.random(20, from: Identifiers.base32).lowercased() }
-
-    static func named(_ identifier: String, _ call: CallContext, _ db: Database) throws -> RDSSnapshot {
-        guard let snapshot = try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchOne(db) else {
-            throw AWSError(code: "DBSnapshotNotFound", status: 404, message: "DBSnapshot \(identifier) not found.")
-        }
-        return snapshot
-    }
-
     static func insert(_ identifier: String, of instance: RDSInstance, type: String, tags: [Tag], _ call: CallContext,
                        _ db: Database) throws -> RDSSnapshot {
-        guard try RDSSnapshot.named(identifier, account: call.accountId, region: call.region).fetchCount(db) == 0 else {
-            throw AWSError(code: "DBSnapshotAlreadyExists", status: 400, message: "Cannot create the snapshot because a snapshot with the identifier \(identifier) already exists.")
-        }
-        let snapshot = RDSSnapshot(snapshotId: newId(),
+        try SnapshotRecords.requireFree(identifier, RDSSnapshot.self, call, db)
+        let snapshot = RDSSnapshot(snapshotId: SnapshotRecords.newId(RDSSnapshot.self),
                                    accountId: call.accountId, region: call.region, identifier: identifier, instance: instance,
                                    snapshotType: type, status: "creating", snapshotCreateTime: call.now)
         try snapshot.insert(db)
@@ -372,14 +322,6 @@ enum Snapshots {
             try current.update(db)
             try RDSEvent.instance(instance, outcome == "available" ? "Snapshot \(snapshot.identifier) created" : "Snapshot \(snapshot.identifier) failed",
                                   ["backup"], db)
-        }
-    }
-
-    static func restoreFinished(_ snapshotId: String, store: Store) async {
-        try? await store.write { db in
-            guard var snapshot = try RDSSnapshot.fetchOne(db, key: snapshotId) else { return }
-            snapshot.restoresInProgress = max(0, snapshot.restoresInProgress - 1)
-            try snapshot.update(db)
         }
     }
 
