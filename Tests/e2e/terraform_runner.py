@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -17,8 +18,8 @@ TIMEOUT = 300
 
 
 def terraform_runner(tmp_path: Path, endpoint: str, configuration: str) -> Callable[..., subprocess.CompletedProcess]:
-    """`run(*args)` for `terraform` in a copy of terraform/<configuration>; skips the test when
-    terraform or the provider mirror is missing."""
+    """`run(*args)` for `terraform` in a copy of terraform/<configuration> (`run.took` holds how
+    long each step took); skips the test when terraform or the provider mirror is missing."""
     binary = shutil.which("terraform")
     if binary is None:
         pytest.skip("terraform is not installed")
@@ -53,9 +54,13 @@ provider_installation {{
     })
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([binary, *args], cwd=workdir, env=env, capture_output=True, text=True,
+        started = time.monotonic()
+        done = subprocess.run([binary, *args], cwd=workdir, env=env, capture_output=True, text=True,
                               timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        run.took[args[0]] = round(time.monotonic() - started, 1)
+        return done
 
+    run.took = {}  # seconds each step (apply, plan, destroy…) last took, for the test's report
     return run
 
 

@@ -4,7 +4,6 @@ database authentication, with a writer, a reader and a custom endpoint. Apply, a
 As for DB instances, the provider's fixed waiter delays set the pace."""
 
 import json
-import time
 
 import pytest
 
@@ -17,17 +16,9 @@ def terraform(tmp_path, endpoint):
 
 
 def test_apply_replan_destroy_a_kerberos_aurora_cluster(terraform, rds, ds, iam):
-    took: dict[str, float] = {}
-
-    def timed(step: str, *args: str):
-        started = time.monotonic()
-        done = terraform(step, *args)
-        took[step] = round(time.monotonic() - started, 1)
-        return done
-
     init = terraform("init", "-input=false", "-no-color")
     assert init.returncode == 0, explain("init", init)
-    apply = timed("apply", "-auto-approve", "-input=false", "-no-color")
+    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
     assert apply.returncode == 0, explain("apply", apply)
     outputs = terraform("output", "-json")
     assert outputs.returncode == 0, explain("output", outputs)
@@ -48,14 +39,14 @@ def test_apply_replan_destroy_a_kerberos_aurora_cluster(terraform, rds, ds, iam)
     parameters = rds.describe_db_cluster_parameters(DBClusterParameterGroupName="kerberos-aurora-postgresql16", Source="user")["Parameters"]
     assert [(p["ParameterName"], p["ParameterValue"]) for p in parameters] == [("krb_caseins_users", "1")]
 
-    plan = timed("plan", "-detailed-exitcode", "-input=false", "-no-color")
+    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
     assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
 
-    destroy = timed("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
+    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
     assert destroy.returncode == 0, explain("destroy", destroy)
     assert rds.describe_db_clusters()["DBClusters"] == []
     assert rds.describe_db_instances()["DBInstances"] == []
     assert ds.describe_directories()["DirectoryDescriptions"] == []
     assert [g["DBClusterParameterGroupName"] for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
             if not g["DBClusterParameterGroupName"].startswith("default.")] == []
-    print(f"terraform took {took}")
+    print(f"terraform took {terraform.took}")
