@@ -50,6 +50,7 @@ bench:
 	$(PYTHON) scripts/bench_directories.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_rds.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_aurora.py --kerbside $(CURDIR)/.build/release/kerbside
+	$(PYTHON) scripts/bench_mysql.py --kerbside $(CURDIR)/.build/release/kerbside
 
 clean:
 	rm -rf .build

@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // The AWS wire: service models, protocol codecs (query, json, rest-json), error envelopes.
@@ -53,8 +54,9 @@ let package = Package(
         ),
         // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client krb5.conf.
         .target(name: "Kerberos", dependencies: ["Runtime"]),
-        // Database servers: PostgreSQL instances from a template data directory, run as an
-        // unprivileged user; the CA that signs their TLS certificates; SCRAM verifiers.
+        // Database servers behind one seam: PostgreSQL and MariaDB from template data directories,
+        // run as unprivileged users; the MySQL-protocol front door of the MySQL family's
+        // endpoints; the CA that signs their TLS certificates; password verifiers.
         .target(
             name: "Engines",
             dependencies: [
@@ -64,6 +66,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // AWS service rules, one folder per service. Nothing in here knows the wire format.

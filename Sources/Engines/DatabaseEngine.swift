@@ -1,7 +1,7 @@
 import Foundation
 import Runtime
 
-/// A kind of database server Kerbside runs (PostgreSQL now, MariaDB next). The RDS service code
+/// A kind of database server Kerbside runs (PostgreSQL, and MariaDB for the MySQL family). The RDS service code
 /// only ever talks to this seam and to `DatabaseServer`; nothing above it knows a server's
 /// files, commands or SQL dialect.
 public protocol DatabaseEngine: Sendable {
@@ -15,6 +15,22 @@ public protocol DatabaseEngine: Sendable {
     func server(in folder: URL) -> any DatabaseServer
     /// What the engine stores for a password, so the password itself is never kept or sent.
     func passwordVerifier(for password: String) -> String
+    /// Kerbside's own door in front of the engine's endpoints, or nil when clients reach the
+    /// servers themselves (PostgreSQL listens on its endpoint).
+    var frontDoor: (any FrontDoor)? { get }
+}
+
+/// A protocol-speaking relay Kerbside puts in front of an engine's servers: every endpoint of
+/// the engine listens in Kerbside (at `ServerSettings.address` and `port`) and reaches its
+/// server through the door's session; the server itself listens only on a private socket.
+public protocol FrontDoor: Sendable {
+    /// How the endpoints' relays serve each connection.
+    var session: any RelaySession { get }
+    /// Where the door reaches `server`, which now runs with `settings`; the door takes the
+    /// server's TLS identity and login rules from them. Called whenever settings are written.
+    func admit(_ server: any DatabaseServer, settings: ServerSettings) throws -> ConnectionRelay.Target
+    /// The server is gone: the door refuses connections meant for it.
+    func dismiss(_ server: any DatabaseServer)
 }
 
 /// One database server standing in for one DB instance or cluster member: its folder (data,
@@ -43,6 +59,9 @@ public protocol DatabaseServer: Sendable {
     /// Stops a server of this folder left running by a Kerbside that was killed.
     func stopOrphan() async
     func reload(_ settings: ServerSettings) async throws
+    /// What the server does once it first serves with `settings` (MariaDB: a replica starts
+    /// following its primary, which MariaDB keeps in SQL rather than in its settings file).
+    func started(_ settings: ServerSettings) async throws
 
     /// Creates the master user (with a verifier from `DatabaseEngine.passwordVerifier`) and
     /// its database, as RDS does on a new instance.
@@ -97,6 +116,11 @@ public struct ServerSettings: Sendable, Equatable {
     public var role: Role
     /// Set for the first start of a restored server: replay archived changes, then serve writes.
     public var recovery: Recovery?
+    /// The version the server reports to clients (`8.0.39` for RDS for MySQL and Aurora MySQL,
+    /// whose clients pick their SQL dialect from it), when it differs from the engine's own.
+    public var reportedVersion: String?
+    /// The Aurora release an Aurora server reports (`AURORA_VERSION()`), nil elsewhere.
+    public var auroraVersion: String?
 
     public enum Role: Sendable, Equatable {
         case primary
@@ -117,7 +141,8 @@ public struct ServerSettings: Sendable, Equatable {
     }
 
     public init(address: String, port: Int, resourceId: String, iamAuthentication: Bool, loginGateway: LoginGateway,
-                kerberos: Bool, parameters: [String: String], changeArchive: URL, role: Role = .primary, recovery: Recovery? = nil) {
+                kerberos: Bool, parameters: [String: String], changeArchive: URL, role: Role = .primary, recovery: Recovery? = nil,
+                reportedVersion: String? = nil, auroraVersion: String? = nil) {
         self.address = address
         self.port = port
         self.resourceId = resourceId
@@ -128,6 +153,8 @@ public struct ServerSettings: Sendable, Equatable {
         self.changeArchive = changeArchive
         self.role = role
         self.recovery = recovery
+        self.reportedVersion = reportedVersion
+        self.auroraVersion = auroraVersion
     }
 
     /// A parameter that is on (`1`, `on`, `true`).

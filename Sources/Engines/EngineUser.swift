@@ -4,8 +4,9 @@ import Runtime
 import Glibc
 #endif
 
-/// The operating-system user database servers run as. PostgreSQL refuses to run as root, so a
-/// Kerbside started as root drops them to `postgres`; otherwise they run as Kerbside's own user.
+/// The operating-system user database servers run as. PostgreSQL and MariaDB refuse to run as
+/// root, so a Kerbside started as root drops them to the user their Debian package made
+/// (`postgres`, `mysql`); otherwise they run as Kerbside's own user.
 public struct EngineUser: Sendable, Equatable {
     public let name: String
     public let uid: UInt32
@@ -16,14 +17,17 @@ public struct EngineUser: Sendable, Equatable {
     /// How a child is started as this user; nil when that is Kerbside's own user.
     public var runAs: RunAs? { isKerbsideItself ? nil : RunAs(uid: uid, gid: gid) }
 
-    public static func forDatabases() throws -> EngineUser {
+    /// `systemUser` when Kerbside runs as root, else Kerbside's own user; `engine` and `package`
+    /// name what is missing when that user is not there.
+    public static func forDatabases(systemUser: String = "postgres", engine: String = "PostgreSQL",
+                                    package: String = "postgresql") throws -> EngineUser {
         guard getuid() == 0 else {
             return EngineUser(name: String(cString: getpwuid(getuid()).pointee.pw_name), uid: getuid(), gid: getgid())
         }
-        guard let entry = getpwnam("postgres") else {
-            throw EngineError("Kerbside runs as root, and PostgreSQL will not; it needs the unprivileged user `postgres` (installed with the postgresql package)")
+        guard let entry = getpwnam(systemUser) else {
+            throw EngineError("Kerbside runs as root, and \(engine) will not; it needs the unprivileged user `\(systemUser)` (installed with the \(package) package)")
         }
-        return EngineUser(name: "postgres", uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+        return EngineUser(name: systemUser, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
 
     /// Hands a file or folder to this user (a no-op when Kerbside runs as the same user).

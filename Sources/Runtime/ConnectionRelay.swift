@@ -2,33 +2,54 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A listening address that relays every connection it accepts, byte for byte, to a server
-/// chosen when the connection arrives: round robin over the current targets. It is how an
-/// endpoint that is not one server (an Aurora cluster's writer, reader and custom endpoints)
-/// gets an address of its own. It looks at no byte, so TLS, Kerberos and passwords pass end to
-/// end between the client and the server. With no target, a connection is closed at once.
+/// A listening address that passes every connection it accepts to a server chosen when the
+/// connection arrives: round robin over the current targets. It is how an endpoint that is not
+/// one server (an Aurora cluster's writer, reader and custom endpoints) gets an address of its
+/// own, and how the MySQL family's endpoints reach their servers. What happens on the connection
+/// is its `RelaySession`'s: `ByteSplice` looks at no byte, so TLS, Kerberos and passwords pass
+/// end to end between the client and the server. With no target, a connection is closed at once.
 public final class ConnectionRelay: Sendable {
-    public struct Target: Sendable, Equatable, CustomStringConvertible {
+    /// A server a relay leads to: a TCP address and port, or a Unix socket.
+    public struct Target: Sendable, Hashable, CustomStringConvertible {
         public let address: String
         public let port: Int
+        public let socketPath: String?
 
         public init(address: String, port: Int) {
             self.address = address
             self.port = port
+            socketPath = nil
         }
 
-        public var description: String { "\(address):\(port)" }
+        public init(socketPath: String) {
+            address = "localhost"
+            port = 0
+            self.socketPath = socketPath
+        }
+
+        public var description: String { socketPath ?? "\(address):\(port)" }
+
+        /// A connection to the target on `eventLoop` (where the accepted connection lives, so
+        /// both sides of a relayed connection share one thread).
+        public func connect(on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+            let bootstrap = ClientBootstrap(group: eventLoop).connectTimeout(.seconds(5))
+            if let socketPath { return bootstrap.connect(unixDomainSocketPath: socketPath) }
+            return bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: address, port: port)
+        }
     }
 
     public let address: String
     public let port: Int
     private let group: any EventLoopGroup
+    private let session: any RelaySession
     private let state = Mutex<(targets: [Target], next: Int)>(([], 0))
     private let listener = Mutex<(any Channel)?>(nil)
 
-    public init(address: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(address: String, port: Int, session: any RelaySession = ByteSplice(),
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.address = address
         self.port = port
+        self.session = session
         self.group = group
     }
 
@@ -73,9 +94,34 @@ public final class ConnectionRelay: Sendable {
         guard let target = nextTarget() else {
             return inbound.close()
         }
-        return inbound.eventLoop.makeCompletedFuture {
-            try inbound.pipeline.syncOperations.addHandler(RelayConnector(target: target))
-        }
+        return inbound.eventLoop.makeCompletedFuture { try session.serve(inbound, toward: target) }
+    }
+}
+
+/// What a relay does with one accepted connection once it has chosen the connection's target.
+/// The connection does not read yet; the session starts reading (or closes it).
+public protocol RelaySession: Sendable {
+    /// Called on the connection's event loop, before it is active.
+    func serve(_ inbound: any Channel, toward target: ConnectionRelay.Target) throws
+}
+
+/// The session that looks at no byte: the client and the server talk end to end.
+public struct ByteSplice: RelaySession {
+    public init() {}
+
+    public func serve(_ inbound: any Channel, toward target: ConnectionRelay.Target) throws {
+        try inbound.pipeline.syncOperations.addHandler(RelayConnector(target: target))
+    }
+
+    /// Joins two connected channels: from now on what one reads, the other writes, with
+    /// backpressure both ways; either closing closes the other once its writes are out. The
+    /// halves go last in each pipeline (after any TLS handler a session put there).
+    public static func join(_ inbound: any Channel, _ outbound: any Channel) -> EventLoopFuture<Void> {
+        let (toServer, toClient) = RelayHalf.pair()
+        return inbound.pipeline.addHandler(toServer)
+            .flatMap { outbound.pipeline.addHandler(toClient) }
+            .flatMap { inbound.setOption(.autoRead, value: true) }
+            .flatMap { outbound.setOption(.autoRead, value: true) }
     }
 }
 
@@ -92,16 +138,9 @@ private final class RelayConnector: ChannelInboundHandler, RemovableChannelHandl
 
     func channelActive(context: ChannelHandlerContext) {
         let inbound = context.channel
-        ClientBootstrap(group: context.eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(5))
-            .connect(host: target.address, port: target.port)
+        target.connect(on: context.eventLoop)
             .flatMap { outbound in
-                let (toServer, toClient) = RelayHalf.pair()
-                return inbound.pipeline.removeHandler(self)
-                    .flatMap { inbound.pipeline.addHandler(toServer) }
-                    .flatMap { outbound.pipeline.addHandler(toClient) }
-                    .flatMap { inbound.setOption(.autoRead, value: true) }
+                inbound.pipeline.removeHandler(self).flatMap { ByteSplice.join(inbound, outbound) }
             }
             .whenFailure { _ in inbound.close(promise: nil) }
         context.fireChannelActive()

@@ -28,4 +28,7 @@ public struct PostgresEngine: DatabaseEngine {
     }
 
     public func passwordVerifier(for password: String) -> String { SCRAM.verifier(for: password) }
+
+    /// PostgreSQL listens on its endpoints itself; its login rules do all the deciding.
+    public var frontDoor: (any FrontDoor)? { nil }
 }

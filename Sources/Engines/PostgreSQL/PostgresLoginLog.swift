@@ -5,12 +5,10 @@ import Foundation
 public struct PostgresLoginLog: LoginLog {
     public typealias Refusal = LoginRefusal
 
-    private var offset: UInt64 = 0
-    private var pending = ""
-    public let file: URL
+    private var tail: LogTail
 
     public init(file: URL) {
-        self.file = file
+        tail = LogTail(file: file)
     }
 
     /// The refusals written since the last call (at most `limit` bytes are read per call).
@@ -19,15 +17,7 @@ public struct PostgresLoginLog: LoginLog {
     }
 
     mutating func newRefusals(limit: Int) -> [Refusal] {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return [] }
-        defer { try? handle.close() }
-        if let size = try? handle.seekToEnd(), size < offset { offset = 0 }   // the log was replaced
-        try? handle.seek(toOffset: offset)
-        guard let data = try? handle.read(upToCount: limit), !data.isEmpty else { return [] }
-        offset += UInt64(data.count)
-        let text = pending + String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        pending = lines.removeLast()
+        let lines = tail.newLines(limit: limit)
         var refusals: [Refusal] = []
         for (index, line) in lines.enumerated() {
             guard let refusal = Self.refusal(in: line) else { continue }

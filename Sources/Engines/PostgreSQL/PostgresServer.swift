@@ -209,6 +209,9 @@ public struct PostgresServer: DatabaseServer {
         try await administer("SELECT pg_reload_conf();", port: settings.port)
     }
 
+    /// Its settings file says everything, replication included.
+    public func started(_ settings: ServerSettings) async throws {}
+
     // MARK: - Users
 
     public func createMasterUser(_ name: String, passwordVerifier: String, database: String?, port: Int) async throws {

@@ -1,13 +1,13 @@
 import AWSWire
 import Foundation
 
-/// What RDS offers: its engines (RDS for PostgreSQL, Aurora PostgreSQL, and Aurora MySQL's rows
-/// for the MySQL family), their versions (the default being the newest of the newest major,
+/// What RDS offers: its engines (RDS for PostgreSQL, Aurora PostgreSQL, RDS for MySQL, RDS for
+/// MariaDB, Aurora MySQL), their versions (the default being the newest of the newest major,
 /// as RDS picks it), the instance classes they run on, and the parameter group family of each
-/// major (`postgres16`, `aurora-postgresql16`, `aurora-mysql8.0`).
+/// major (`postgres16`, `aurora-postgresql16`, `mysql8.0`, `mariadb10.11`, `aurora-mysql8.0`).
 enum RDSCatalog {
     struct Engine: Sendable {
-        /// `postgres`, `aurora-postgresql`, `aurora-mysql`.
+        /// `postgres`, `aurora-postgresql`, `mysql`, `mariadb`, `aurora-mysql`.
         let name: String
         let description: String
         let licenseModel: String
@@ -16,6 +16,9 @@ enum RDSCatalog {
         let isAurora: Bool
         /// The server Kerbside runs it on; nil while it only has catalog rows.
         let server: ServerKind?
+        /// Kerbside can copy its running servers: snapshots, point-in-time restores, read
+        /// replicas. Not yet for the MySQL family (see `MariaDBServer.backup`).
+        var copiesRunningServers: Bool { server == .postgres }
         let exportableLogTypes: [String]
         let instanceClasses: [String]
         /// Oldest first.
@@ -25,6 +28,8 @@ enum RDSCatalog {
 
     enum ServerKind: String, Sendable {
         case postgres
+        /// The MySQL family: MariaDB, reporting the MySQL version the engine asks for.
+        case mariadb
     }
 
     struct Version: Sendable, Equatable {
@@ -39,6 +44,11 @@ enum RDSCatalog {
         let description: String
         /// Orders versions of one major.
         let order: [Int]
+        /// What the server tells clients it is (`8.0.39` for MySQL and Aurora MySQL 3.08,
+        /// `10.11.11-MariaDB-log`); nil for PostgreSQL, which reports its own.
+        var reportedVersion: String? = nil
+        /// Aurora MySQL's own release (`3.08.2`), which `AURORA_VERSION()` answers.
+        var auroraRelease: String? = nil
 
         /// A full version, or its major (which matches each of its versions, as RDS's filter does).
         func matches(_ requested: String) -> Bool { requested == string || requested == major }
@@ -103,13 +113,50 @@ enum RDSCatalog {
         versions: auroraMySQLReleases.map { release, mysql in
             Version(engine: "aurora-mysql", string: "8.0.mysql_aurora.\(release)", major: "8.0", family: "aurora-mysql8.0",
                     description: "Aurora MySQL \(release) (compatible with MySQL \(mysql))",
-                    order: release.split(separator: ".").compactMap { Int($0) })
+                    order: release.split(separator: ".").compactMap { Int($0) }, reportedVersion: mysql, auroraRelease: release)
         },
         defaultVersion: "8.0.mysql_aurora.3.08.2")
 
-    static let engines: [Engine] = [auroraMySQL, auroraPostgres, postgres]
+    private static func mysqlFamilyVersions(engine: String, familyPrefix: String, describe: @escaping (String) -> String,
+                                            report: @escaping (String) -> String, _ majors: [(String, [Int])]) -> [Version] {
+        majors.flatMap { major, patches in
+            patches.map { patch in
+                let string = "\(major).\(patch)"
+                return Version(engine: engine, string: string, major: major, family: "\(familyPrefix)\(major)",
+                               description: describe(string), order: major.split(separator: ".").compactMap { Int($0) } + [patch],
+                               reportedVersion: report(string))
+            }
+        }
+    }
+
+    /// RDS for MySQL, run on MariaDB that reports the MySQL version asked for.
+    static let mysql = Engine(
+        name: "mysql", description: "MySQL Community Edition", licenseModel: "general-public-license", defaultPort: 3306,
+        isAurora: false, server: .mariadb, exportableLogTypes: ["audit", "error", "general", "iam-db-auth-error", "slowquery"],
+        instanceClasses: storageClasses,
+        versions: mysqlFamilyVersions(engine: "mysql", familyPrefix: "mysql", describe: { "MySQL \($0)" }, report: { $0 }, [
+            ("8.0", [36, 37, 39, 40, 41, 42]), ("8.4", [3, 4, 5]),
+        ]),
+        defaultVersion: "8.0.42")
+
+    /// RDS for MariaDB, on the MariaDB series Debian ships (its versions are RDS's of that series).
+    static let mariadb = Engine(
+        name: "mariadb", description: "MariaDB Community Edition", licenseModel: "general-public-license", defaultPort: 3306,
+        isAurora: false, server: .mariadb, exportableLogTypes: ["audit", "error", "general", "iam-db-auth-error", "slowquery"],
+        instanceClasses: storageClasses,
+        versions: mysqlFamilyVersions(engine: "mariadb", familyPrefix: "mariadb", describe: { "MariaDB \($0)" },
+                                      report: { "\($0)-MariaDB-log" }, [("10.11", [8, 9, 10, 11])]),
+        defaultVersion: "10.11.11")
+
+    static let engines: [Engine] = [auroraMySQL, auroraPostgres, mariadb, mysql, postgres]
 
     static func engine(_ name: String) -> Engine? { engines.first { $0.name == name } }
+
+    /// Refuses a snapshot, restore or replica of a DB instance whose engine Kerbside cannot copy yet.
+    static func requireCopies(of instance: String, engine name: String, for operation: String) throws {
+        guard let engine = engine(name), !engine.copiesRunningServers else { return }
+        throw RDSError.invalidParameterCombination("Kerbside cannot take \(operation) of \(name) DB instances yet (DB instance \(instance)); postgres DB instances and Aurora PostgreSQL clusters have them.")
+    }
 
     /// Every version of every engine, by engine then oldest first.
     static var versions: [Version] { engines.flatMap(\.versions) }
@@ -361,6 +408,7 @@ extension RDSService {
                                    supportedEngineModes: ["provisioned"], supportsGlobalDatabases: engine.isAurora)
             })
         shape.exportableLogTypes = engine.exportableLogTypes
+        if engine.name == "mysql" || engine.name == "mariadb" { shape.supportedFeatureNames = [] }
         if engine.isAurora {
             shape.supportsGlobalDatabases = true
             shape.supportsLocalWriteForwarding = engine.name == "aurora-mysql"
@@ -377,6 +425,8 @@ extension RDSService {
             supportsStorageThroughput: storageType == "gp3",
             supportsPerformanceInsights: !["db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"].contains(instanceClass),
             minStorageSize: engine.isAurora ? nil : storageType == "io1" ? 100 : 20)
+        // RDS for MariaDB is the one engine here that cannot join a directory.
+        option.supportsKerberosAuthentication = engine.name != "mariadb"
         if engine.isAurora {
             option.maxStorageSize = nil
             option.multiAZCapable = false

@@ -23,6 +23,7 @@ final class DatabaseServers: Sendable {
             let engine: any DatabaseEngine
             switch kind {
             case .postgres: engine = try PostgresEngine()
+            case .mariadb: engine = try MariaDBEngine()
             }
             engines[kind] = engine
             return engine

@@ -23,6 +23,10 @@ public actor EngineHost {
     private var generation = 0
     private var authority: CertificateAuthority?
     private let servers: DatabaseServers
+    /// The endpoints of servers behind a front door (the MySQL family's): where the door
+    /// reaches each server, and the relay listening on its endpoint while it runs.
+    private var doorTargets: [String: ConnectionRelay.Target] = [:]
+    private var doors: [String: ConnectionRelay] = [:]
     /// IAM-token logins and the record of refused ones.
     public nonisolated let logins: DatabaseLogins
 
@@ -48,6 +52,7 @@ public actor EngineHost {
     nonisolated func engine(named name: String) throws -> any DatabaseEngine { try servers.engine(named: name) }
 
     nonisolated func server(of instance: RDSInstance) throws -> any DatabaseServer { try servers.server(of: instance) }
+
 
     /// What the engine keeps for `password`, for the master user (never the password itself).
     nonisolated func passwordVerifier(engine: String, _ password: String) throws -> String {
@@ -230,13 +235,18 @@ public actor EngineHost {
     }
 
     public func stop(_ instance: RDSInstance) async {
+        await closeDoor(instance)
         await supervisor.stop(childName(instance))
     }
 
     /// Stops the server and removes its folder (data, keytab, TLS files).
     public func destroy(_ instance: RDSInstance) async {
         await stop(instance)
-        try? server(of: instance).destroy()
+        doorTargets[instance.resourceId] = nil
+        if let server = try? server(of: instance) {
+            (try? engine(named: instance.engine).frontDoor)?.dismiss(server)
+            try? server.destroy()
+        }
     }
 
     /// The settings the server runs with, as the store has them now; writes them with its TLS
@@ -255,10 +265,12 @@ public actor EngineHost {
             guard let primary = context.primary else { throw EngineError("the replica's primary is gone") }
             role = .replica(of: try replicationSource(primary, for: instance))
         }
+        let version = RDSCatalog.version(instance.engineVersion, engine: instance.engine)
         let settings = ServerSettings(
             address: instance.address, port: instance.port, resourceId: instance.resourceId,
             iamAuthentication: context.iamAuthentication, loginGateway: await logins.gateway, kerberos: context.kerberos,
-            parameters: parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery)
+            parameters: parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery,
+            reportedVersion: version?.reportedVersion, auroraVersion: version?.auroraRelease)
         try server.configure(settings)
         // The endpoint names and the address never change, so one certificate serves every start and reload.
         if !server.hasTLS {
@@ -277,6 +289,9 @@ public actor EngineHost {
         } else if !context.kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
             try FileManager.default.removeItem(at: server.keytab)
         }
+        if let door = try engine(named: instance.engine).frontDoor {
+            doorTargets[instance.resourceId] = try door.admit(server, settings: settings)
+        }
         return settings
     }
 
@@ -294,7 +309,34 @@ public actor EngineHost {
             await fail(instance, reason: "the database server did not start: \(status.lastError ?? "unknown"); see \(server.logFile.path)")
             return false
         }
+        try await server.started(settings)
+        return try await openDoor(instance)
+    }
+
+    /// For an engine behind a front door: its relay on the instance's endpoint, leading to the
+    /// server, from now until the server stops.
+    private func openDoor(_ instance: RDSInstance) async throws -> Bool {
+        guard let door = try engine(named: instance.engine).frontDoor, let target = doorTargets[instance.resourceId] else { return true }
+        if let open = doors[instance.resourceId], open.address == instance.address, open.port == instance.port {
+            open.route(to: [target])
+            return true
+        }
+        await closeDoor(instance)
+        let relay = ConnectionRelay(address: instance.address, port: instance.port, session: door.session)
+        do {
+            try await relay.start()
+        } catch {
+            await fail(instance, reason: "the endpoint cannot listen on \(instance.address):\(instance.port): \(error)")
+            return false
+        }
+        relay.route(to: [target])
+        doors[instance.resourceId] = relay
         return true
+    }
+
+    /// Stops the relay on the instance's endpoint (connections already made stay until the server ends them).
+    private func closeDoor(_ instance: RDSInstance) async {
+        await doors.removeValue(forKey: instance.resourceId)?.stop()
     }
 
     /// Applies changed settings to a running server: rewrites them and reloads (no restart).
@@ -407,6 +449,7 @@ public actor EngineHost {
     /// The automated base backup point-in-time restores start from, taken once the server
     /// serves; its change archive carries every later change.
     public func takeBaseBackup(_ instance: RDSInstance) async {
+        guard RDSCatalog.engine(instance.engine)?.copiesRunningServers == true else { return }
         let started = generation
         guard let server = try? server(of: instance) else { return }
         do {
@@ -534,6 +577,9 @@ public actor EngineHost {
         await withTaskGroup(of: Void.self) { group in
             for name in names { group.addTask { await supervisor.stop(name) } }
         }
+        for door in doors.values { await door.stop() }
+        doors = [:]
+        doorTargets = [:]
         for folder in [enginesFolder, clustersFolder, snapshotsFolder] { try? FileManager.default.removeItem(at: folder) }
         await logins.forgetAll()
     }
@@ -604,6 +650,7 @@ public actor EngineHost {
 
     func fail(_ instance: RDSInstance, reason: String) async {
         logger.error("DB instance \(instance.identifier) failed: \(reason)")
+        await closeDoor(instance)
         await supervisor.stop(childName(instance))
         try? await record(instance.resourceId) { current in
             current.status = "failed"

@@ -67,6 +67,8 @@ extension RDSService {
                     instance.promotionTier = tier
                 }
                 if let value = input.autoMinorVersionUpgrade { instance.autoMinorVersionUpgrade = value }
+                let engine = RDSCatalog.engine(instance.engine) ?? RDSCatalog.postgres
+                if let password = input.masterUserPassword { try InstanceRules.masterPassword(password, engine: engine) }
                 let previous = instance
                 var followUps: [FollowUp] = []
                 if let storage = input.allocatedStorage {
@@ -77,7 +79,7 @@ extension RDSService {
                 }
                 if let instanceClass = input.dbInstanceClass {
                     guard RDSCatalog.supportsInstanceClass(instanceClass, engine: instance.engine, version: instance.engineVersion) else {
-                        throw RDSError.invalidParameterCombination("RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(instanceClass), Engine=\(instance.engine), EngineVersion=\(instance.engineVersion), LicenseModel=postgresql-license. For supported combinations of instance class and database engine version, see the documentation.")
+                        throw RDSError.invalidParameterCombination("RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(instanceClass), Engine=\(instance.engine), EngineVersion=\(instance.engineVersion), LicenseModel=\(RDSCatalog.engine(instance.engine)?.licenseModel ?? "postgresql-license"). For supported combinations of instance class and database engine version, see the documentation.")
                     }
                     instance.instanceClass = instanceClass
                 }
@@ -129,6 +131,7 @@ extension RDSService {
                         instance.domainStatus = "pending-disable-kerberos"
                     }
                 } else if let domain = input.domain ?? (input.domainIAMRoleName != nil ? instance.domain : nil) {
+                    try InstanceRules.refuseDomain(engine: engine)
                     let directory = try DomainJoin.directory(domain, call, db)
                     let roleName = input.domainIAMRoleName ?? (domain == instance.domain ? instance.domainRoleName : nil)
                     try DomainJoin.checkRole(roleName, call, db)

@@ -139,11 +139,12 @@ struct DBInstanceShape: Encodable, Sendable {
             subnets: subnets.map { SubnetShape(subnetIdentifier: $0.subnetId, subnetAvailabilityZone: .init(name: $0.availabilityZone), subnetStatus: "Active") })
         preferredMaintenanceWindow = instance.preferredMaintenanceWindow
         pendingModifiedValues = PendingModifiedValues(iamDatabaseAuthenticationEnabled: instance.pendingIAMAuthentication)
-        latestRestorableTime = serving && instance.backupRetentionPeriod > 0 ? now : nil
+        let restorable = RDSCatalog.engine(instance.engine)?.copiesRunningServers ?? false
+        latestRestorableTime = serving && restorable && instance.backupRetentionPeriod > 0 ? now : nil
         multiAZ = instance.multiAZ
         engineVersion = instance.engineVersion
         autoMinorVersionUpgrade = instance.autoMinorVersionUpgrade
-        licenseModel = "postgresql-license"
+        licenseModel = RDSCatalog.engine(instance.engine)?.licenseModel ?? "postgresql-license"
         publiclyAccessible = instance.publiclyAccessible
         storageType = instance.storageType
         dbInstancePort = 0
@@ -167,7 +168,6 @@ struct DBInstanceShape: Encodable, Sendable {
         networkType = "IPV4"
         backupTarget = "region"
         certificateDetails = CertificateDetails(caIdentifier: Self.caIdentifier, validTill: instance.createTime.addingTimeInterval(2 * 365 * 86_400))
-        licenseModel = RDSCatalog.engine(instance.engine)?.licenseModel ?? licenseModel
         readReplicaSourceDBInstanceIdentifier = relations.replicaSource
         readReplicaDBInstanceIdentifiers = relations.replicas
         associatedRoles = instance.associatedRoles.map { Role(roleArn: $0.roleArn, featureName: $0.featureName, status: $0.status) }

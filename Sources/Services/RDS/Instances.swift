@@ -169,15 +169,15 @@ extension RDSService {
             if RDSCatalog.engine(input.engine)?.isAurora == true {
                 throw RDSError.invalidParameterCombination("DB instances of engine \(input.engine) are members of a DB cluster: create the DB cluster first (CreateDBCluster), then give its DBClusterIdentifier.")
             }
-            guard input.engine == "postgres" else {
-                throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine). Kerbside runs RDS for PostgreSQL (engine postgres).")
+            guard let engine = RDSCatalog.engine(input.engine), engine.server != nil else {
+                throw RDSError.invalidParameterValue("Invalid DB engine: \(input.engine)")
             }
             guard let version = RDSCatalog.resolveVersion(engine: input.engine, requested: input.engineVersion) else {
                 throw RDSError.invalidParameterCombination("Cannot find version \(input.engineVersion ?? "") for \(input.engine)")
             }
             guard RDSCatalog.supportsInstanceClass(input.dbInstanceClass, engine: input.engine, version: version) else {
                 throw RDSError.invalidParameterCombination(
-                    "RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(input.dbInstanceClass), Engine=\(input.engine), EngineVersion=\(version), LicenseModel=postgresql-license. For supported combinations of instance class and database engine version, see the documentation.")
+                    "RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(input.dbInstanceClass), Engine=\(input.engine), EngineVersion=\(version), LicenseModel=\(engine.licenseModel). For supported combinations of instance class and database engine version, see the documentation.")
             }
             let storageType = input.storageType ?? "gp2"
             guard let storage = input.allocatedStorage else {
@@ -186,20 +186,21 @@ extension RDSService {
             guard (20...65536).contains(storage) else {
                 throw RDSError.invalidParameterValue("Invalid storage size for engine name \(input.engine) and storage type \(storageType): \(storage)")
             }
-            let master = try InstanceRules.masterUsername(input.masterUsername)
+            let master = try InstanceRules.masterUsername(input.masterUsername, engine: engine)
             if input.manageMasterUserPassword == true {
                 throw RDSError.invalidParameterValue("Kerbside does not emulate Secrets Manager: give MasterUserPassword instead of ManageMasterUserPassword.")
             }
             guard let password = input.masterUserPassword else {
                 throw RDSError.invalidParameterValue("The parameter MasterUserPassword must be provided and must not be blank.")
             }
-            try InstanceRules.masterPassword(password)
+            try InstanceRules.masterPassword(password, engine: engine)
             let verifier = try engines.passwordVerifier(engine: input.engine, password)
-            let port = try InstanceRules.port(input.port) ?? 5432
-            if let dbName = input.dbName { try InstanceRules.databaseName(dbName) }
+            let port = try InstanceRules.port(input.port) ?? engine.defaultPort
+            if let dbName = input.dbName { try InstanceRules.databaseName(dbName, engine: engine) }
             if input.domain != nil && input.domainIAMRoleName == nil {
                 throw RDSError.invalidParameterCombination("DomainIAMRoleName must be specified when Domain is specified.")
             }
+            if let domain = input.domain, !domain.isEmpty, domain != "none" { try InstanceRules.refuseDomain(engine: engine) }
             let backupRetention = input.backupRetentionPeriod ?? 1
             guard (0...35).contains(backupRetention) else {
                 throw RDSError.invalidParameterValue("Invalid backup retention period: \(backupRetention). It must be between 0 and 35 days.")
@@ -321,30 +322,52 @@ enum InstanceRules {
     static let reservedUsernames: Set<String> = ["rdsadmin", "rdsrepladmin", "rds_superuser", "rds_ad", "rds_iam", "rds_password",
                                                   "rds_replication", "pg_signal_backend", "public", "none"]
 
-    static func masterUsername(_ value: String?) throws -> String {
+    /// The MySQL family's own accounts and RDS's, which a master user cannot take.
+    static let reservedMySQLUsernames: Set<String> = ["rdsadmin", "rdsrepladmin", "root", "mysql", "mariadb"]
+
+    static func masterUsername(_ value: String?, engine: RDSCatalog.Engine = RDSCatalog.postgres) throws -> String {
         guard let value, !value.isEmpty else {
             throw RDSError.invalidParameterValue("The parameter MasterUsername must be provided and must not be blank.")
         }
-        let valid = value.count <= 63 && value.first?.isLetter == true && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        // PostgreSQL's identifiers run to 63 characters; MySQL 8's accounts to 32, MariaDB's RDS allows 16.
+        let longest = engine.server == .postgres ? 63 : engine.name == "mariadb" ? 16 : 32
+        let valid = value.count <= longest && value.first?.isLetter == true && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         guard valid else {
-            throw RDSError.invalidParameterValue("The parameter MasterUsername is not a valid identifier. It must begin with a letter, contain only ASCII letters, digits and underscores, and be at most 63 characters long.")
+            throw RDSError.invalidParameterValue("The parameter MasterUsername is not a valid identifier. It must begin with a letter, contain only ASCII letters, digits and underscores, and be at most \(longest) characters long.")
         }
-        guard !reservedUsernames.contains(value.lowercased()), !value.lowercased().hasPrefix("pg_") else {
+        let reserved = engine.server == .postgres
+            ? reservedUsernames.contains(value.lowercased()) || value.lowercased().hasPrefix("pg_")
+            : reservedMySQLUsernames.contains(value.lowercased())
+        guard !reserved else {
             throw RDSError.invalidParameterValue("MasterUsername \(value) cannot be used as it is a reserved word used by the engine")
         }
         return value
     }
 
-    /// 8–128 printable ASCII characters other than `/`, `"`, `@` and space.
-    static func masterPassword(_ value: String) throws {
+    /// 8–128 printable ASCII characters (41 for the MySQL family) other than `/`, `"`, `@` and space.
+    static func masterPassword(_ value: String, engine: RDSCatalog.Engine = RDSCatalog.postgres) throws {
+        let longest = engine.server == .postgres ? 128 : 41
         guard value.count >= 8 else {
             throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.")
         }
-        guard value.count <= 128 else {
-            throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password because it is longer than 128 characters.")
+        guard value.count <= longest else {
+            throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password because it is longer than \(longest) characters.")
         }
         guard value.allSatisfy({ $0.isASCII && ($0.asciiValue ?? 0) > 32 && ($0.asciiValue ?? 0) < 127 && !"/\"@".contains($0) }) else {
             throw RDSError.invalidParameterValue("The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.")
+        }
+    }
+
+    /// RDS for MariaDB cannot join a directory. RDS for MySQL can, with its PAM-based Active
+    /// Directory logins, which Kerbside does not run yet; it says so rather than join for show.
+    static func refuseDomain(engine: RDSCatalog.Engine) throws {
+        switch engine.name {
+        case "mariadb":
+            throw RDSError.invalidParameterCombination("Kerberos authentication is not supported for engine mariadb.")
+        case "mysql":
+            throw RDSError.invalidParameterCombination("Kerbside does not run RDS for MySQL's Active Directory authentication yet; join a postgres instance or an Aurora cluster instead.")
+        default:
+            return
         }
     }
 
@@ -356,10 +379,12 @@ enum InstanceRules {
         return value
     }
 
-    static func databaseName(_ value: String) throws {
-        let valid = (1...63).contains(value.count) && value.first?.isLetter == true
+    static func databaseName(_ value: String, engine: RDSCatalog.Engine = RDSCatalog.postgres) throws {
+        let reserved = engine.server == .postgres
+            ? ["template0", "template1", "postgres", "rdsadmin"] : ["mysql", "information_schema", "performance_schema", "sys"]
+        let valid = (1...(engine.server == .postgres ? 63 : 64)).contains(value.count) && value.first?.isLetter == true
             && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            && !["template0", "template1", "postgres", "rdsadmin"].contains(value.lowercased())
+            && !reserved.contains(value.lowercased())
         guard valid else {
             throw RDSError.invalidParameterValue("The parameter DBName is not a valid identifier. It must begin with a letter, contain only ASCII letters, digits and underscores, and must not be a reserved word.")
         }

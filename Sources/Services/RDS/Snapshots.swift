@@ -42,7 +42,7 @@ struct DBSnapshotShape: Encodable, Sendable {
         instanceCreateTime = snapshot.instanceCreateTime
         masterUsername = snapshot.masterUsername
         engineVersion = snapshot.engineVersion
-        licenseModel = "postgresql-license"
+        licenseModel = RDSCatalog.engine(snapshot.engine)?.licenseModel ?? "postgresql-license"
         snapshotType = snapshot.snapshotType
         percentProgress = snapshot.status == "available" ? 100 : 0
         storageType = snapshot.storageType
@@ -162,6 +162,7 @@ extension RDSService {
                 guard instance.status == "available" else {
                     throw RDSError.invalidInstanceState("Cannot create a snapshot because the database instance \(instance.identifier) is not currently in the available state.")
                 }
+                try RDSCatalog.requireCopies(of: instance.identifier, engine: instance.engine, for: "snapshots")
                 let snapshot = try Snapshots.insert(identifier, of: instance, type: "manual", tags: input.tags ?? [], call, db)
                 return (instance, snapshot)
             }
@@ -248,6 +249,7 @@ extension RDSService {
                    instance.accountId == call.accountId, instance.region == call.region { return instance }
                 throw RDSError.instanceNotFound(input.sourceDBInstanceIdentifier ?? input.sourceDbiResourceId ?? "")
             }
+            try RDSCatalog.requireCopies(of: source.identifier, engine: source.engine, for: "point-in-time restores")
             guard source.backupRetentionPeriod > 0 else {
                 throw AWSError(code: "PointInTimeRestoreNotEnabled", status: 400,
                                message: "Point-in-time restore is not enabled for DB instance \(source.identifier): its backup retention period is 0.")
@@ -332,7 +334,7 @@ enum Snapshots {
                      copyTagsToSnapshot: Bool?, tags: [Tag]?) throws -> NewInstance {
         let instanceClass = instanceClass ?? "db.t3.micro"
         guard RDSCatalog.supportsInstanceClass(instanceClass, engine: snapshot.engine, version: snapshot.engineVersion) else {
-            throw RDSError.invalidParameterCombination("RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(instanceClass), Engine=\(snapshot.engine), EngineVersion=\(snapshot.engineVersion), LicenseModel=postgresql-license. For supported combinations of instance class and database engine version, see the documentation.")
+            throw RDSError.invalidParameterCombination("RDS does not support creating a DB instance with the following combination: DBInstanceClass=\(instanceClass), Engine=\(snapshot.engine), EngineVersion=\(snapshot.engineVersion), LicenseModel=\(RDSCatalog.engine(snapshot.engine)?.licenseModel ?? "postgresql-license"). For supported combinations of instance class and database engine version, see the documentation.")
         }
         return NewInstance(
             identifier: identifier, engine: snapshot.engine, engineVersion: snapshot.engineVersion, instanceClass: instanceClass,
