@@ -72,6 +72,43 @@ import Testing
         #expect(MySQLClientHello(login)?.isTLSRequest == false)
     }
 
+    /// A HandshakeResponse41 as PyMySQL sends it for `app` with a database and a plugin.
+    static func login(user: String, response: [UInt8], database: String?, plugin: String, lengthEncoded: Bool) -> ByteBuffer {
+        var flags: UInt32 = 0x8000 | 0x8_0000 | (lengthEncoded ? 0x20_0000 : 0)
+        if database != nil { flags |= 0x8 }
+        var payload = ByteBuffer()
+        payload.writeInteger(flags, endianness: .little)
+        payload.writeInteger(UInt32(1 << 24), endianness: .little)
+        payload.writeInteger(UInt8(45))
+        payload.writeBytes([UInt8](repeating: 0, count: 23))
+        payload.writeString(user + "\0")
+        payload.writeInteger(UInt8(response.count))
+        payload.writeBytes(response)
+        if let database { payload.writeString(database + "\0") }
+        payload.writeString(plugin + "\0")
+        return payload
+    }
+
+    @Test func aLoginSaysWhoWithWhichPluginAndItsFirstAnswer() throws {
+        let scrambled = try #require(MySQLLoginRequest(Self.login(user: "admin", response: Array(repeating: 7, count: 20),
+                                                                  database: "orders", plugin: "mysql_native_password", lengthEncoded: true)))
+        #expect(scrambled.user == "admin" && scrambled.plugin == "mysql_native_password" && scrambled.authResponse == Array(repeating: 7, count: 20))
+        // The cleartext plugin's answer is the password (a token) and its NUL.
+        let token = Array("rds.example:3306/?Action=connect".utf8)
+        let clear = try #require(MySQLLoginRequest(Self.login(user: "app", response: token + [0], database: nil,
+                                                              plugin: "mysql_clear_password", lengthEncoded: false)))
+        #expect(clear.user == "app" && clear.plugin == "mysql_clear_password" && clear.authResponse == token)
+        #expect(MySQLLoginRequest(ByteBuffer(bytes: [1, 2, 3])) == nil)
+    }
+
+    @Test func aPluginSwitchNamesThePlugin() throws {
+        let packet = MySQLAuthSwitch.packet(plugin: "mysql_clear_password", data: [1, 2], sequence: 4)
+        let read = try #require(MySQLAuthSwitch(packet.payload))
+        #expect(read == MySQLAuthSwitch(MySQLAuthSwitch.packet(plugin: "mysql_clear_password", data: [1, 2], sequence: 0).payload))
+        #expect(read.plugin == "mysql_clear_password" && read.data == [1, 2] && packet.sequence == 4)
+        #expect(MySQLAuthSwitch(ByteBuffer(bytes: [0x00, 0x01])) == nil)     // an OK packet is no switch
+    }
+
     @Test func errorPacketsReadAsMySQLErrors() {
         let packet = MySQLPacket.error(code: 3159, state: "HY000", message: "Connections using insecure transport are prohibited", sequence: 2)
         #expect(packet.isError && packet.sequence == 2)

@@ -11,13 +11,14 @@ public struct MariaDBEngine: DatabaseEngine {
     private let door: MariaDBFrontDoor
 
     /// The installed MariaDB, run as the engine user; fails with what to install when absent.
-    public init() throws {
+    /// `decider` judges the logins of accounts with Kerbside's plugins (IAM tokens).
+    public init(decider: any MySQLLoginDecider) throws {
         guard let installation = MariaDBInstallation.installed() else {
             throw EngineError("MariaDB is not installed (expected /usr/sbin/mariadbd); `make run` installs it")
         }
         self.installation = installation
         user = try EngineUser.forDatabases(systemUser: "mysql", engine: "MariaDB", package: "mariadb-server")
-        door = MariaDBFrontDoor()
+        door = MariaDBFrontDoor(decider: decider)
     }
 
     public var templateName: String { "mariadb-\(installation.version)" }
@@ -46,13 +47,15 @@ public struct MariaDBEngine: DatabaseEngine {
 /// and `require_secure_transport` whenever the server's settings are written.
 struct MariaDBFrontDoor: FrontDoor {
     let servers = MySQLFrontDoor.Servers()
+    let decider: any MySQLLoginDecider
 
-    var session: any RelaySession { MySQLFrontDoor(servers: servers) }
+    var session: any RelaySession { MySQLFrontDoor(servers: servers, decider: decider) }
 
     func admit(_ server: any DatabaseServer, settings: ServerSettings) throws -> ConnectionRelay.Target {
         guard let server = server as? MariaDBServer else { throw EngineError("the MySQL front door serves MariaDB servers only") }
         let door = try MySQLFrontDoor.Server(certificateFile: server.certificateFile.path, keyFile: server.keyFile.path,
-                                             requireSecureTransport: settings.isOn("require_secure_transport"))
+                                             requireSecureTransport: settings.isOn("require_secure_transport"),
+                                             resourceId: settings.resourceId, secret: try server.frontDoorSecret())
         servers.set(door, socket: server.socket.path)
         return ConnectionRelay.Target(socketPath: server.socket.path)
     }

@@ -10,6 +10,16 @@ public struct MariaDBInstallation: Sendable {
     public func tool(_ name: String) -> String { "/usr/bin/\(name)" }
     /// MariaDB's character set definitions, which each server's own copy extends.
     public var characterSets: String { "/usr/share/mysql/charsets" }
+    /// MariaDB's plugins, which each server's own plugin folder links to.
+    public var plugins: String { "/usr/lib/mysql/plugin" }
+
+    /// Kerbside's server plugins (`Sources/mariadb_kerbside`), built by the Makefile beside
+    /// Kerbside's executable; nil when they were not built.
+    public var kerbsidePlugins: URL? {
+        let built = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(MariaDBServer.kerbsidePluginLibrary)
+        return FileManager.default.fileExists(atPath: built.path) ? built : nil
+    }
 
     /// The installed server, or nil when MariaDB is not installed.
     /// Looked up once per Kerbside (the engine is cached), so one short `--version` is fine.

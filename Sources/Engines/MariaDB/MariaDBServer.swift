@@ -30,6 +30,11 @@ public struct MariaDBServer: DatabaseServer {
     public var keyFile: URL { folder.appendingPathComponent("tls/server.key") }
     var settingsFile: URL { folder.appendingPathComponent("my.cnf") }
     var characterSets: URL { folder.appendingPathComponent("charsets") }
+    /// MariaDB's plugins and Kerbside's, linked into one folder the server loads them from.
+    var plugins: URL { folder.appendingPathComponent("plugins") }
+    /// What the front door proves a login it decided with (read by `kerbside_auth.so`).
+    var secretFile: URL { runDirectory.appendingPathComponent("front-door.secret") }
+    static let kerbsidePluginLibrary = "kerbside_auth.so"
     var pidFile: URL { runDirectory.appendingPathComponent("mariadbd.pid") }
     var administratorFile: URL { dataDirectory.appendingPathComponent(MariaDBTemplate.administratorFile) }
     private var environment: [String: String] { ["PATH": "/usr/bin:/usr/sbin:/bin", "LC_ALL": "C.UTF-8"] }
@@ -82,6 +87,10 @@ public struct MariaDBServer: DatabaseServer {
                                                 attributes: [.posixPermissions: 0o700])
         try user.own(settings.changeArchive)
         try writeCharacterSets()
+        try linkPlugins()
+        if !FileManager.default.fileExists(atPath: secretFile.path) {
+            try write((0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(), to: secretFile)
+        }
         var lines = [
             "# Written by Kerbside for this server; changed through RDS, not by hand.",
             "# archive = \(settings.changeArchive.path)",
@@ -93,6 +102,7 @@ public struct MariaDBServer: DatabaseServer {
             "skip-networking",
             "skip-name-resolve",
             "character-sets-dir = \(characterSets.path)",
+            "plugin_dir = \(plugins.path)",
             // Only the front door, on the socket, may say who the client is.
             "proxy_protocol_networks = localhost",
             "ssl_cert = \(certificateFile.path)",
@@ -148,6 +158,40 @@ public struct MariaDBServer: DatabaseServer {
         }
     }
 
+    /// MariaDB's own plugins and Kerbside's, by symbolic link (nothing is written to the system's folders).
+    private func linkPlugins() throws {
+        let files = FileManager.default
+        try? files.removeItem(at: plugins)
+        try files.createDirectory(at: plugins, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        for name in (try? files.contentsOfDirectory(atPath: installation.plugins)) ?? [] {
+            try files.createSymbolicLink(atPath: plugins.appendingPathComponent(name).path, withDestinationPath: installation.plugins + "/" + name)
+        }
+        if let ours = installation.kerbsidePlugins {
+            // A copy, not a link: the server's user may not reach the folder Kerbside was built in.
+            try files.copyItem(at: ours, to: plugins.appendingPathComponent(Self.kerbsidePluginLibrary))
+        }
+        try user.own(plugins)
+    }
+
+    func frontDoorSecret() throws -> [UInt8] { Array(try Data(contentsOf: secretFile)) }
+
+    /// Loads or unloads Kerbside's plugins to match the settings: `AWSAuthenticationPlugin` while
+    /// IAM database authentication is on (otherwise the account statement gets MariaDB's, and
+    /// AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`).
+    private func loadPlugins(_ settings: ServerSettings) async throws {
+        guard installation.kerbsidePlugins != nil else { return }
+        let loaded = try await administer("SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_LIBRARY = '\(Self.kerbsidePluginLibrary)';", port: 0)
+            .split(separator: "\n").map(String.init)
+        var sql = ""
+        let plugin = "AWSAuthenticationPlugin"
+        if settings.iamAuthentication && !loaded.contains(plugin) {
+            sql += "INSTALL PLUGIN \(plugin) SONAME '\(Self.kerbsidePluginLibrary)';\n"
+        } else if !settings.iamAuthentication && loaded.contains(plugin) {
+            sql += "UNINSTALL PLUGIN \(plugin);\n"
+        }
+        if !sql.isEmpty { try await administer("SET SESSION sql_log_bin = 0;\n" + sql, port: 0) }
+    }
+
     /// A stable `server_id` per server (the replication topology needs them distinct).
     static func serverId(_ resourceId: String) -> UInt32 {
         var hash: UInt32 = 2166136261
@@ -179,6 +223,8 @@ public struct MariaDBServer: DatabaseServer {
     /// The server as a supervised child, run as the engine user; SIGTERM is MariaDB's clean shutdown.
     public func spec(name: String, settings: ServerSettings) -> ChildSpec {
         let server = self
+        var environment = self.environment
+        environment["KERBSIDE_FRONT_DOOR_SECRET"] = secretFile.path
         return ChildSpec(
             name: name, executable: installation.server, arguments: ["--defaults-file=\(settingsFile.path)"],
             environment: environment, workingDirectory: folder.path, logFile: logFile.path,
@@ -208,12 +254,14 @@ public struct MariaDBServer: DatabaseServer {
         }
         if let value = Int(settings.parameters["max_connections"] ?? "") { sql += "SET GLOBAL max_connections = \(value);\n" }
         if !sql.isEmpty { try await administer(sql, port: settings.port) }
+        try await loadPlugins(settings)
         try await follow(settings.role)
     }
 
     /// A replica follows its primary from where its copy ends (MariaDB keeps that in SQL, not
     /// in its settings file); a primary follows nobody.
     public func started(_ settings: ServerSettings) async throws {
+        try await loadPlugins(settings)
         try await follow(settings.role)
     }
 

@@ -16,7 +16,11 @@ import Synchronization
 /// 3. TLS is Kerbside's, with the server's certificate (every endpoint name it answers for);
 ///    `require_secure_transport` refuses a plaintext login here, with MySQL's error;
 /// 4. the login goes to the server over TLS when the client used TLS (so `REQUIRE SSL` accounts
-///    and `Ssl_cipher` behave), and from then on the two sides talk through a byte splice.
+///    and `Ssl_cipher` behave); the server's answers pass through, unless the account's plugin
+///    is one of Kerbside's (`kerbside_auth.so`): then the door speaks the client's side of that
+///    plugin (an IAM token over `mysql_clear_password`), has the decider judge it, and answers
+///    the server with the server's secret and the principal, or the client with MySQL's 1045;
+/// 5. once the server accepts or refuses the login, the two sides talk through a byte splice.
 public struct MySQLFrontDoor: RelaySession {
     /// How the door treats logins to one server.
     public struct Server: Sendable {
@@ -25,8 +29,12 @@ public struct MySQLFrontDoor: RelaySession {
         /// Kerbside's side of the TLS link to the server itself.
         public let serverLink: NIOSSLContext
         public let requireSecureTransport: Bool
+        /// The server's `DbiResourceId`, for the decider.
+        public let resourceId: String
+        /// What proves to the server's Kerbside plugins that the door decided a login.
+        public let secret: [UInt8]
 
-        public init(certificateFile: String, keyFile: String, requireSecureTransport: Bool) throws {
+        public init(certificateFile: String, keyFile: String, requireSecureTransport: Bool, resourceId: String, secret: [UInt8]) throws {
             var outside = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
@@ -38,6 +46,8 @@ public struct MySQLFrontDoor: RelaySession {
             inside.certificateVerification = .none
             serverLink = try NIOSSLContext(configuration: inside)
             self.requireSecureTransport = requireSecureTransport
+            self.resourceId = resourceId
+            self.secret = secret
         }
     }
 
@@ -52,12 +62,17 @@ public struct MySQLFrontDoor: RelaySession {
         func server(_ socket: String) -> Server? { servers.withLock { $0[socket] } }
     }
 
+    /// The client plugin Kerbside's server plugins name: no real client has it.
+    static let doorPlugin = "kerbside_front_door"
+
     private let servers: Servers
+    private let decider: any MySQLLoginDecider
     /// How long a client may take to log in before the door closes.
     private let loginTimeout: TimeAmount
 
-    public init(servers: Servers, loginTimeout: TimeAmount = .seconds(30)) {
+    public init(servers: Servers, decider: any MySQLLoginDecider, loginTimeout: TimeAmount = .seconds(30)) {
         self.servers = servers
+        self.decider = decider
         self.loginTimeout = loginTimeout
     }
 
@@ -65,7 +80,8 @@ public struct MySQLFrontDoor: RelaySession {
         guard let socket = target.socketPath, let server = servers.server(socket) else {
             throw EngineError("no MySQL server behind \(target)")
         }
-        try inbound.pipeline.syncOperations.addHandler(FrontDoorLogin(target: target, server: server, timeout: loginTimeout))
+        try inbound.pipeline.syncOperations.addHandler(FrontDoorLogin(target: target, server: server, decider: decider,
+                                                                     timeout: loginTimeout))
     }
 }
 
@@ -74,27 +90,43 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum Stage {
+    private enum Stage: Equatable {
         case connecting
         /// The greeting went out; the client's first packet is next.
         case greeted
         /// The client asked for TLS; its login comes next, inside it.
         case encrypted
+        /// The login went to the server; its answers (and the client's) pass through, packet by packet.
+        case authenticating
+        /// The server's Kerbside plugin was told to go on; its question comes next.
+        case askingServer(switchSequence: UInt8)
+        /// The client was asked for its token or password (or gave it in its login).
+        case awaitingClientSecret(plugin: String, accountString: String, serverSequence: UInt8)
+        case deciding
+        /// The door answered the server; its OK goes to the client, renumbered.
+        case awaitingServerVerdict(clientSequence: UInt8)
         case spliced
     }
 
     private let target: ConnectionRelay.Target
     private let server: MySQLFrontDoor.Server
+    private let decider: any MySQLLoginDecider
     private let timeout: TimeAmount
     private var stage = Stage.connecting
     private var received: ByteBuffer?
     private var backend: (any Channel)?
+    private var serverSide: ServerSide?
     private var context: ChannelHandlerContext?
     private var deadline: Scheduled<Void>?
+    private var overTLS = false
+    private var login: MySQLLoginRequest?
+    /// The sequence id of the last packet the client sent or was sent.
+    private var clientSequence: UInt8 = 0
 
-    init(target: ConnectionRelay.Target, server: MySQLFrontDoor.Server, timeout: TimeAmount) {
+    init(target: ConnectionRelay.Target, server: MySQLFrontDoor.Server, decider: any MySQLLoginDecider, timeout: TimeAmount) {
         self.target = target
         self.server = server
+        self.decider = decider
         self.timeout = timeout
     }
 
@@ -108,7 +140,9 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
             case .success(let backend):
                 self.backend = backend
                 do {
-                    try backend.pipeline.syncOperations.addHandler(ServerSide(login: self), name: ServerSide.name)
+                    let side = ServerSide(login: self)
+                    try backend.pipeline.syncOperations.addHandler(side, name: ServerSide.name)
+                    serverSide = side
                 } catch {
                     abandon()
                     return
@@ -151,10 +185,81 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
         context.read()
     }
 
-    /// What the server says after the greeting, before the splice (its answer to the login).
-    func fromServer(_ bytes: ByteBuffer) {
-        context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    /// A packet the server sends during the login.
+    func fromServer(_ packet: MySQLPacket) {
+        guard let context else { return }
+        switch stage {
+        case .authenticating:
+            if let request = MySQLAuthSwitch(packet.payload), request.plugin == MySQLFrontDoor.doorPlugin {
+                // One of Kerbside's plugins: it is the door's to answer (anything), then to ask.
+                stage = .askingServer(switchSequence: packet.sequence)
+                backend?.writeAndFlush(MySQLPacket(sequence: packet.sequence &+ 1, payload: ByteBuffer(string: "door")).encoded(), promise: nil)
+                return
+            }
+            clientSequence = packet.sequence
+            context.writeAndFlush(wrapOutboundOut(packet.encoded(allocator: context.channel.allocator)), promise: nil)
+            if Self.isFinal(packet) { splice() }
+        case .askingServer:
+            askClient(for: packet)
+        case .awaitingServerVerdict(let sequence):
+            // The server's OK (or error), numbered as the client's conversation goes.
+            context.writeAndFlush(wrapOutboundOut(MySQLPacket(sequence: sequence &+ 1, payload: packet.payload).encoded()), promise: nil)
+            splice()
+        default:
+            close()
+        }
     }
+
+    /// OK and error packets end a login; anything else (a plugin switch, plugin data) goes on.
+    private static func isFinal(_ packet: MySQLPacket) -> Bool {
+        let first = packet.payload.getInteger(at: packet.payload.readerIndex, as: UInt8.self)
+        return first == 0x00 || first == 0xff
+    }
+
+    /// The server's plugin says what the account is (`kerbside <plugin> <AS string>`); the client
+    /// is asked for what that plugin takes.
+    private func askClient(for question: MySQLPacket) {
+        guard let context, let login else { return close() }
+        let words = (question.payload.getString(at: question.payload.readerIndex, length: question.payload.readableBytes) ?? "")
+            .split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard words.count >= 2, words[0] == "kerbside" else { return close() }
+        let plugin = words[1], accountString = words.count > 2 ? words[2] : ""
+        stage = .awaitingClientSecret(plugin: plugin, accountString: accountString, serverSequence: question.sequence)
+        // A client that logged in with the cleartext plugin already gave its token or password.
+        if login.plugin == "mysql_clear_password" && !login.authResponse.isEmpty {
+            decide(secret: String(decoding: login.authResponse, as: UTF8.self))
+            return
+        }
+        clientSequence &+= 1
+        context.writeAndFlush(wrapOutboundOut(MySQLAuthSwitch.packet(plugin: "mysql_clear_password", sequence: clientSequence).encoded()),
+                              promise: nil)
+    }
+
+    /// The decider judges the login; the door answers the server (secret and principal) or
+    /// refuses the client with MySQL's own words.
+    private func decide(secret: String) {
+        guard case .awaitingClientSecret(let plugin, let accountString, let serverSequence) = stage, let context, let login else { return }
+        stage = .deciding
+        let question = MySQLAccountLogin(resourceId: server.resourceId, user: login.user, plugin: plugin, accountString: accountString,
+                                         secret: secret, overTLS: overTLS, clientAddress: Self.address(of: context.channel))
+        let decider = self.decider, loop = context.eventLoop
+        let promise = loop.makePromise(of: MySQLLoginVerdict.self)
+        promise.completeWithTask { await decider.decide(question) }
+        promise.futureResult.whenSuccess { [self] verdict in
+            switch verdict {
+            case .allowed(let principal):
+                stage = .awaitingServerVerdict(clientSequence: clientSequence)
+                var answer = ByteBuffer(bytes: server.secret)
+                answer.writeString(" " + principal)
+                backend?.writeAndFlush(MySQLPacket(sequence: serverSequence &+ 1, payload: answer).encoded(), promise: nil)
+            case .refused:
+                refuse(code: 1045, state: "28000", "Access denied for user '\(login.user)'@'\(question.clientAddress)' (using password: YES)",
+                       sequence: clientSequence &+ 1)
+            }
+        }
+    }
+
+    private static func address(of channel: any Channel) -> String { channel.remoteAddress?.ipAddress ?? "localhost" }
 
     // MARK: - From the client
 
@@ -165,20 +270,37 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
         } else {
             received!.writeBuffer(&bytes)
         }
-        guard stage == .greeted || stage == .encrypted, var buffer = received else { return }
-        guard let packet = MySQLPacket.read(from: &buffer) else { return }
-        received = buffer.readableBytes > 0 ? buffer : nil
-        guard let hello = MySQLClientHello(packet.payload) else {
-            refuse(code: 1043, state: "08S01", "Bad handshake", sequence: packet.sequence &+ 1)
-            return
+        while var buffer = received, let packet = MySQLPacket.read(from: &buffer) {
+            received = buffer.readableBytes > 0 ? buffer : nil
+            fromClient(packet, context)
+            if case .spliced = stage { return }
         }
-        if stage == .greeted && hello.isTLSRequest {
-            startTLS(context, request: packet)
-        } else if stage == .greeted && server.requireSecureTransport {
-            refuse(code: 3159, state: "HY000", "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
-                   sequence: packet.sequence &+ 1)
-        } else {
-            forwardLogin(packet)
+    }
+
+    private func fromClient(_ packet: MySQLPacket, _ context: ChannelHandlerContext) {
+        switch stage {
+        case .greeted, .encrypted:
+            guard let hello = MySQLClientHello(packet.payload) else {
+                return refuse(code: 1043, state: "08S01", "Bad handshake", sequence: packet.sequence &+ 1)
+            }
+            if case .greeted = stage, hello.isTLSRequest {
+                startTLS(context, request: packet)
+            } else if case .greeted = stage, server.requireSecureTransport {
+                refuse(code: 3159, state: "HY000", "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+                       sequence: packet.sequence &+ 1)
+            } else {
+                forwardLogin(packet)
+            }
+        case .authenticating:
+            clientSequence = packet.sequence
+            backend?.writeAndFlush(packet.encoded(), promise: nil)
+        case .awaitingClientSecret:
+            clientSequence = packet.sequence
+            var secret = packet.payload.getString(at: packet.payload.readerIndex, length: packet.payload.readableBytes) ?? ""
+            if secret.hasSuffix("\0") { secret.removeLast() }
+            decide(secret: secret)
+        default:
+            close()
         }
     }
 
@@ -190,6 +312,7 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
             let leftover = received
             received = nil
             stage = .encrypted
+            overTLS = true
             try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: server.tls), position: .first)
             backend.write(request.encoded(allocator: backend.allocator), promise: nil)
             try backend.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: server.serverLink, serverHostname: nil),
@@ -202,17 +325,28 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     }
 
     /// The client's login goes to the server (writes wait inside the TLS handler until its
-    /// handshake is done); the server's answers and everything after pass straight through.
-    private func forwardLogin(_ login: MySQLPacket) {
+    /// handshake is done); the server's answers come back packet by packet.
+    private func forwardLogin(_ packet: MySQLPacket) {
+        guard let backend, let request = MySQLLoginRequest(packet.payload) else {
+            return refuse(code: 1043, state: "08S01", "Bad handshake", sequence: packet.sequence &+ 1)
+        }
+        login = request
+        clientSequence = packet.sequence
+        stage = .authenticating
+        backend.writeAndFlush(packet.encoded(allocator: backend.allocator), promise: nil)
+    }
+
+    /// The login is over: from now on the two sides talk through a byte splice.
+    private func splice() {
         guard let context, let backend else { return close() }
         stage = .spliced
         deadline?.cancel()
-        backend.writeAndFlush(login.encoded(allocator: backend.allocator), promise: nil)
+        let client = context.channel
         if let rest = received {
             received = nil
             backend.writeAndFlush(rest, promise: nil)
         }
-        let client = context.channel
+        if let early = serverSide?.takeLeftover() { client.writeAndFlush(early, promise: nil) }
         // All on the connection's one event loop: no read can slip in between the handlers.
         context.pipeline.syncOperations.removeHandler(self)
             .flatMap { backend.pipeline.syncOperations.removeHandler(name: ServerSide.name) }
@@ -255,7 +389,7 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
 }
 
 /// The door's handler on its connection to the server, until the splice: the greeting, then
-/// whatever the server sends before the splice is in place.
+/// the server's side of the login, packet by packet.
 private final class ServerSide: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     static let name = "kerbside.mysql.server-side"
@@ -270,16 +404,22 @@ private final class ServerSide: ChannelInboundHandler, RemovableChannelHandler, 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        guard !greeted else {
-            login?.fromServer(bytes)
-            return
-        }
         if buffer == nil { buffer = bytes } else { buffer!.writeBuffer(&bytes) }
-        guard var pending = buffer, let greeting = MySQLPacket.read(from: &pending) else { return }
-        greeted = true
-        buffer = nil
-        login?.greeting(greeting)
-        if pending.readableBytes > 0 { login?.fromServer(pending) }
+        while var pending = buffer, let packet = MySQLPacket.read(from: &pending) {
+            buffer = pending.readableBytes > 0 ? pending : nil
+            if greeted {
+                login?.fromServer(packet)
+            } else {
+                greeted = true
+                login?.greeting(packet)
+            }
+        }
+    }
+
+    /// What the server sent after the login's last packet (nothing, as clients speak first).
+    func takeLeftover() -> ByteBuffer? {
+        defer { buffer = nil }
+        return buffer
     }
 
     func channelInactive(context: ChannelHandlerContext) {

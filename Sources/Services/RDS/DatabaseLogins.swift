@@ -5,15 +5,16 @@ import Runtime
 import State
 
 /// Database logins as Kerbside sees them: it decides IAM-token logins (PostgreSQL hands them to
-/// its LDAP bind responder) and records refused logins of every method, IAM ones first-hand and
-/// the others read back from each server's log, for Kerbside's log and the health view. Never a
-/// password or a token.
-public actor DatabaseLogins {
+/// its LDAP bind responder, the MySQL front door asks directly) and records refused logins of
+/// every method, IAM ones first-hand and the others read back from each server's log, for
+/// Kerbside's log and the health view. Never a password or a token.
+public actor DatabaseLogins: MySQLLoginDecider {
     private let store: Store
     private let supervisor: Supervisor
     private let servers: DatabaseServers
     private let logger: Logger
     private var tokenResponder: LDAPBindResponder?
+    private nonisolated let tokenVerifier: IAMTokenVerifier
     /// Where servers send IAM-token logins: the responder's port (0 until it runs), and the PAM
     /// service that relays to it when Kerbside could install one.
     public private(set) var gateway = LoginGateway(port: 0, pamService: nil)
@@ -34,13 +35,14 @@ public actor DatabaseLogins {
         self.supervisor = supervisor
         self.servers = servers
         self.logger = logger
+        tokenVerifier = IAMTokenVerifier(store: store)
     }
 
     /// Starts the LDAP bind responder PostgreSQL checks IAM tokens with (before any server
     /// starts: their login rules name its port), and the watch on the servers' logs.
     public func start() async throws {
         guard tokenResponder == nil else { return }
-        let verifier = IAMTokenVerifier(store: store)
+        let verifier = tokenVerifier
         let responder = LDAPBindResponder { [weak self] bind in
             await self?.verifyLogin(bind, verifier) ?? .refused(diagnostic: "Kerbside is stopping")
         }
@@ -94,6 +96,28 @@ public actor DatabaseLogins {
             logger.notice("IAM database login of \(bind.user) to \(instance?.identifier ?? bind.resource) refused: \(reason)")
             await remember(RefusedLogin(at: Date(), user: bind.user, method: "iam", reason: reason), of: bind.resource)
             return .refused(diagnostic: reason)
+        }
+    }
+
+    /// A login the MySQL front door hands over: an IAM token (over TLS only) checked as
+    /// PostgreSQL's are; the other plugins' logins are not Kerbside's to decide yet.
+    public nonisolated func decide(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
+        guard login.plugin == "AWSAuthenticationPlugin" else {
+            let reason = "\(login.plugin) logins are not served by Kerbside yet."
+            await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
+            return .refused(reason: reason)
+        }
+        guard login.overTLS else {
+            let reason = "IAM database authentication requires TLS; the client connected without it."
+            logger.notice("IAM database login of \(login.user) to \(login.resourceId) refused: \(reason)")
+            await remember(RefusedLogin(at: Date(), user: login.user, method: "iam", reason: reason), of: login.resourceId)
+            return .refused(reason: reason)
+        }
+        let bind = LDAPBind(dn: "cn=\(login.user),ou=\(login.resourceId)", user: login.user, resource: login.resourceId,
+                            password: login.secret)
+        switch await verifyLogin(bind, tokenVerifier) {
+        case .success: return .allowed(principal: login.user)
+        case .refused(let reason): return .refused(reason: reason)
         }
     }
 

@@ -9,6 +9,9 @@ final class DatabaseServers: Sendable {
     let enginesFolder: URL
     /// Engines are looked up once: finding an installation and its user reads the file system.
     private let installed = Mutex<[RDSCatalog.ServerKind: any DatabaseEngine]>([:])
+    /// Who decides the logins the MySQL front door hands over (IAM tokens): the login records,
+    /// made after the servers, so they take their seat once they exist.
+    let mysqlLogins = DeciderSeat()
 
     init(enginesFolder: URL) {
         self.enginesFolder = enginesFolder
@@ -23,7 +26,7 @@ final class DatabaseServers: Sendable {
             let engine: any DatabaseEngine
             switch kind {
             case .postgres: engine = try PostgresEngine()
-            case .mariadb: engine = try MariaDBEngine()
+            case .mariadb: engine = try MariaDBEngine(decider: mysqlLogins)
             }
             engines[kind] = engine
             return engine
@@ -32,5 +35,17 @@ final class DatabaseServers: Sendable {
 
     func server(of instance: RDSInstance) throws -> any DatabaseServer {
         try engine(named: instance.engine).server(in: enginesFolder.appendingPathComponent(instance.resourceId))
+    }
+}
+
+/// A decider known after its users are made: until it takes its seat, every login is refused.
+final class DeciderSeat: MySQLLoginDecider {
+    private let decider = Mutex<(any MySQLLoginDecider)?>(nil)
+
+    func seat(_ decider: any MySQLLoginDecider) { self.decider.withLock { $0 = decider } }
+
+    func decide(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
+        guard let decider = decider.withLock({ $0 }) else { return .refused(reason: "Kerbside is starting") }
+        return await decider.decide(login)
     }
 }

@@ -38,6 +38,7 @@ public actor EngineHost {
         self.logger = logger
         servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"))
         logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers, logger: logger)
+        servers.mysqlLogins.seat(logins)
     }
 
     private nonisolated var enginesFolder: URL { dataDirectory.appendingPathComponent("engines") }

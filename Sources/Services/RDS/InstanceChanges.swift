@@ -162,10 +162,15 @@ extension RDSService {
                     throw AWSError(code: "InternalFailure", status: 500, message: "The master password could not be set: \(error)")
                 }
             }
+            // A reload takes milliseconds: done before the answer, so a login right after it (a
+            // user just made IDENTIFIED WITH AWSAuthenticationPlugin) finds the change applied.
+            if followUps.contains(where: { if case .reload = $0 { true } else { false } }) {
+                try? await engines.reconfigure(instance)
+            }
             Task {
                 for followUp in followUps {
                     switch followUp {
-                    case .reload: try? await engines.reconfigure(instance)
+                    case .reload: break
                     case .restart: await engines.reboot(instance)
                     case .join: await lifecycle.applyDomain(instance.resourceId)
                     case .leave: await lifecycle.leaveDomain(instance.resourceId)
