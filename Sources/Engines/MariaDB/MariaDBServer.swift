@@ -14,20 +14,23 @@ public struct MariaDBServer: DatabaseServer {
     public let installation: MariaDBInstallation
     public let user: EngineUser
 
+    private let files: ServerFolder
+
     public init(folder: URL, installation: MariaDBInstallation, user: EngineUser) {
         self.folder = folder
         self.installation = installation
         self.user = user
+        files = ServerFolder(folder, user: user, data: "data", subfolders: ["run"])
     }
 
-    public var dataDirectory: URL { folder.appendingPathComponent("data") }
+    public var dataDirectory: URL { files.dataDirectory }
     var runDirectory: URL { folder.appendingPathComponent("run") }
     /// The private socket the front door and Kerbside's administration use.
     public var socket: URL { runDirectory.appendingPathComponent("mysqld.sock") }
-    public var keytab: URL { folder.appendingPathComponent("krb5.keytab") }
+    public var keytab: URL { files.keytab }
     public var logFile: URL { folder.appendingPathComponent("mariadb.log") }
-    public var certificateFile: URL { folder.appendingPathComponent("tls/server.crt") }
-    public var keyFile: URL { folder.appendingPathComponent("tls/server.key") }
+    public var certificateFile: URL { files.certificateFile }
+    public var keyFile: URL { files.keyFile }
     var settingsFile: URL { folder.appendingPathComponent("my.cnf") }
     var characterSets: URL { folder.appendingPathComponent("charsets") }
     /// MariaDB's plugins and Kerbside's, linked into one folder the server loads them from.
@@ -42,13 +45,7 @@ public struct MariaDBServer: DatabaseServer {
     // MARK: - Files
 
     public func create(from source: URL, adopting: Bool) async throws {
-        try makeFolder()
-        if adopting {
-            try FileManager.default.moveItem(at: source, to: dataDirectory)
-        } else {
-            try await FileTree.copy(source, to: dataDirectory)
-        }
-        try user.own(dataDirectory)
+        try await files.fill(from: source, adopting: adopting)
     }
 
     /// Not yet, for the reason `backup` gives.
@@ -56,26 +53,9 @@ public struct MariaDBServer: DatabaseServer {
         throw EngineError("Kerbside cannot copy a running MariaDB server yet")
     }
 
-    /// The folder and its private subfolders; the parent is 0711 so the engine user passes
-    /// through it but lists nothing in it.
-    private func makeFolder() throws {
-        let files = FileManager.default
-        try files.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        try files.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        try user.own(folder)
-        for directory in [runDirectory, folder.appendingPathComponent("tls")] {
-            try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try user.own(directory)
-        }
-    }
+    public func moveData(to target: URL) throws { try files.moveData(to: target) }
 
-    public func moveData(to target: URL) throws {
-        try FileManager.default.moveItem(at: dataDirectory, to: target)
-    }
-
-    public func destroy() throws {
-        if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
-    }
+    public func destroy() throws { try files.destroy() }
 
     // MARK: - Settings
 
@@ -83,9 +63,7 @@ public struct MariaDBServer: DatabaseServer {
     /// replicas and point-in-time restores read, the version it reports, and the parameter
     /// groups' values MariaDB knows. `require_secure_transport` is the front door's to enforce.
     public func configure(_ settings: ServerSettings) throws {
-        try FileManager.default.createDirectory(at: settings.changeArchive, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        try user.own(settings.changeArchive)
+        try files.makePrivateFolder(settings.changeArchive)
         try writeCharacterSets()
         try linkPlugins()
         if !FileManager.default.fileExists(atPath: secretFile.path) {
@@ -199,24 +177,15 @@ public struct MariaDBServer: DatabaseServer {
         return hash % 4_000_000_000 + 1
     }
 
-    public var hasTLS: Bool {
-        FileManager.default.fileExists(atPath: certificateFile.path) && FileManager.default.fileExists(atPath: keyFile.path)
-    }
+    public var hasTLS: Bool { files.hasTLS }
 
     public func installTLS(certificatePEM: String, keyPEM: String) throws {
-        try write(certificatePEM, to: certificateFile)
-        try write(keyPEM, to: keyFile)
+        try files.installTLS(certificatePEM: certificatePEM, keyPEM: keyPEM)
     }
 
-    public func adoptKeytab() throws {
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keytab.path)
-        try user.own(keytab)
-    }
+    public func adoptKeytab() throws { try files.adoptKeytab() }
 
-    private func write(_ text: String, to file: URL) throws {
-        try CertificateAuthority.writePrivate(text, to: file)
-        try user.own(file)
-    }
+    private func write(_ text: String, to file: URL) throws { try files.write(text, to: file) }
 
     // MARK: - Process
 

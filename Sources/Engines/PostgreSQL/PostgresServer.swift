@@ -11,18 +11,21 @@ public struct PostgresServer: DatabaseServer {
     public let installation: PostgresInstallation
     public let user: EngineUser
 
+    private let files: ServerFolder
+
     public init(folder: URL, installation: PostgresInstallation, user: EngineUser) {
         self.folder = folder
         self.installation = installation
         self.user = user
+        files = ServerFolder(folder, user: user, data: "pgdata", subfolders: ["run"])
     }
 
-    public var dataDirectory: URL { folder.appendingPathComponent("pgdata") }
+    public var dataDirectory: URL { files.dataDirectory }
     public var socketDirectory: URL { folder.appendingPathComponent("run") }
-    public var keytab: URL { folder.appendingPathComponent("krb5.keytab") }
+    public var keytab: URL { files.keytab }
     public var logFile: URL { folder.appendingPathComponent("postgresql.log") }
-    var certificateFile: URL { folder.appendingPathComponent("tls/server.crt") }
-    var keyFile: URL { folder.appendingPathComponent("tls/server.key") }
+    var certificateFile: URL { files.certificateFile }
+    var keyFile: URL { files.keyFile }
     var pidFile: URL { dataDirectory.appendingPathComponent("postmaster.pid") }
     private var standbySignal: URL { dataDirectory.appendingPathComponent("standby.signal") }
     private var recoverySignal: URL { dataDirectory.appendingPathComponent("recovery.signal") }
@@ -31,18 +34,12 @@ public struct PostgresServer: DatabaseServer {
     // MARK: - Files
 
     public func create(from source: URL, adopting: Bool) async throws {
-        try makeFolder()
-        if adopting {
-            try FileManager.default.moveItem(at: source, to: dataDirectory)
-        } else {
-            try await FileTree.copy(source, to: dataDirectory)
-        }
+        try await files.fill(from: source, adopting: adopting)
         try? FileManager.default.removeItem(at: pidFile)
-        try user.own(dataDirectory)
     }
 
     public func createReplica(of primary: ReplicationSource) async throws {
-        try makeFolder()
+        try files.make()
         // Over the primary's private socket, as the engine user that runs both; no fsync: the
         // replica's first start syncs the whole directory at once (syncfs), which is faster.
         let result = try await Command(installation.tool("pg_basebackup"),
@@ -54,35 +51,16 @@ public struct PostgresServer: DatabaseServer {
         }
     }
 
-    /// The folder and its private subfolders; the parent is 0711 so the engine user passes
-    /// through it but lists nothing in it.
-    private func makeFolder() throws {
-        let files = FileManager.default
-        try files.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        try files.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        try user.own(folder)
-        for directory in [socketDirectory, folder.appendingPathComponent("tls")] {
-            try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try user.own(directory)
-        }
-    }
+    public func moveData(to target: URL) throws { try files.moveData(to: target) }
 
-    public func moveData(to target: URL) throws {
-        try FileManager.default.moveItem(at: dataDirectory, to: target)
-    }
-
-    public func destroy() throws {
-        if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
-    }
+    public func destroy() throws { try files.destroy() }
 
     // MARK: - Settings
 
     /// Writes the server's settings (`kerbside.conf`, included by the template's
     /// postgresql.conf) and its client rules (`pg_hba.conf`).
     public func configure(_ settings: ServerSettings) throws {
-        try FileManager.default.createDirectory(at: settings.changeArchive, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        try user.own(settings.changeArchive)
+        try files.makePrivateFolder(settings.changeArchive)
         let archive = settings.changeArchive.path
         var conf = """
             # Written by Kerbside for this server; changed through RDS, not by hand.
@@ -160,24 +138,15 @@ public struct PostgresServer: DatabaseServer {
         return rules.joined(separator: "\n") + "\n"
     }
 
-    public var hasTLS: Bool {
-        FileManager.default.fileExists(atPath: certificateFile.path) && FileManager.default.fileExists(atPath: keyFile.path)
-    }
+    public var hasTLS: Bool { files.hasTLS }
 
     public func installTLS(certificatePEM: String, keyPEM: String) throws {
-        try write(certificatePEM, to: certificateFile)
-        try write(keyPEM, to: keyFile)
+        try files.installTLS(certificatePEM: certificatePEM, keyPEM: keyPEM)
     }
 
-    public func adoptKeytab() throws {
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keytab.path)
-        try user.own(keytab)
-    }
+    public func adoptKeytab() throws { try files.adoptKeytab() }
 
-    private func write(_ text: String, to file: URL) throws {
-        try CertificateAuthority.writePrivate(text, to: file)
-        try user.own(file)
-    }
+    private func write(_ text: String, to file: URL) throws { try files.write(text, to: file) }
 
     // MARK: - Process
 
