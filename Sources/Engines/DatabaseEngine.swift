@@ -9,8 +9,9 @@ public protocol DatabaseEngine: Sendable {
     var templateName: String { get }
     /// The service part of the server's Kerberos principals (`postgres/<endpoint>@REALM`).
     var kerberosServiceName: String { get }
-    /// The data every new server starts from, made once under `folder` and kept as a cache.
-    func template(in folder: URL) async throws -> URL
+    /// The data every new server starts from, made once in the engine's templates folder
+    /// (given when the engine is made) and kept there as a cache.
+    func template() async throws -> URL
     /// The server whose files live in `folder` (which may not exist yet).
     func server(in folder: URL) -> any DatabaseServer
     /// What the engine stores for a password, so the password itself is never kept or sent.
@@ -46,8 +47,9 @@ public protocol DatabaseServer: Sendable {
     /// Makes the folder and puts `source` (the template, a snapshot's data, a volume) in it:
     /// copied, or moved when `adopting` (a copy made for this server beforehand).
     func create(from source: URL, adopting: Bool) async throws
-    /// Makes the folder and fills it with a consistent copy of the running `primary`'s data,
-    /// ready to replicate from it.
+    /// Makes the folder and fills it so that, once started, the server replicates from the running
+    /// `primary` and has every change the primary had now (PostgreSQL: a base backup; MariaDB:
+    /// the template, which then streams the primary's whole binary log).
     func createReplica(of primary: ReplicationSource) async throws
     /// Writes the server's settings and login rules; `reload` makes a running server take them.
     func configure(_ settings: ServerSettings) throws
@@ -59,8 +61,9 @@ public protocol DatabaseServer: Sendable {
     /// Stops a server of this folder left running by a Kerbside that was killed.
     func stopOrphan() async
     func reload(_ settings: ServerSettings) async throws
-    /// What the server does once it first serves with `settings` (MariaDB: a replica starts
-    /// following its primary, which MariaDB keeps in SQL rather than in its settings file).
+    /// What the server does once it first serves with `settings`, before it is available
+    /// (MariaDB: a copy replays its history; a replica starts following its primary, which
+    /// MariaDB keeps in SQL rather than in its settings file).
     func started(_ settings: ServerSettings) async throws
 
     /// Creates the master user (with a verifier from `DatabaseEngine.passwordVerifier`) and
@@ -68,7 +71,9 @@ public protocol DatabaseServer: Sendable {
     func createMasterUser(_ name: String, passwordVerifier: String, database: String?, port: Int) async throws
     func setPassword(of user: String, passwordVerifier: String, port: Int) async throws
 
-    /// A consistent copy of the running server's data in `target` (which must not exist).
+    /// What a new server made from `target` (which must not exist) starts with: the running
+    /// server's data as of now (PostgreSQL: a base backup; MariaDB: the template and the binary
+    /// log, replayed on the copy's first start).
     func backup(to target: URL, port: Int) async throws
     /// Makes sure every change until now is in the server's change archive.
     func archiveNow(port: Int) async throws

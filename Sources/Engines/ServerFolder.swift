@@ -52,6 +52,16 @@ public struct ServerFolder: Sendable {
         try user.own(url)
     }
 
+    /// The folder a backup is written into (`target`'s parent), made if need be and given to the
+    /// engine user; not the folders above it: an instance (or snapshot store) removed meanwhile stays removed.
+    public func makeBackupFolder(for target: URL) throws {
+        let parent = target.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: parent.path) {
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        }
+        try user.own(parent)
+    }
+
     public func moveData(to target: URL) throws {
         try FileManager.default.moveItem(at: dataDirectory, to: target)
     }

@@ -3,6 +3,7 @@ run as a user would (endpoint name as `host`, its loopback address as `hostaddr`
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -41,6 +42,31 @@ def wait_for_status(rds, identifier: str, statuses=("available",), timeout: floa
         assert instance["DBInstanceStatus"] not in ("failed",) or "failed" in statuses, f"{identifier} failed: {instance}"
         assert time.monotonic() < deadline, f"{identifier} stayed {instance['DBInstanceStatus']} for {timeout}s"
         time.sleep(0.05)
+
+
+def wait_for_snapshot(rds, identifier: str, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        snapshot = rds.describe_db_snapshots(DBSnapshotIdentifier=identifier)["DBSnapshots"][0]
+        if snapshot["Status"] == "available":
+            return snapshot
+        assert snapshot["Status"] == "creating" and time.monotonic() < deadline, snapshot
+        time.sleep(0.05)
+
+
+def restore_around(rds, source: str, write_late) -> tuple[dict, dict]:
+    """Restores `source` to a moment between what it holds now and what `write_late()` writes
+    (seconds apart: MariaDB's binary log has whole seconds), and to its latest restorable time;
+    answers both restored instances, `as-of` and `latest`, once available."""
+    time.sleep(1.2)
+    restore_time = datetime.datetime.now(datetime.timezone.utc)
+    time.sleep(1.2)
+    write_late()
+    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier=source, TargetDBInstanceIdentifier="as-of",
+                                             RestoreTime=restore_time)
+    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier=source, TargetDBInstanceIdentifier="latest",
+                                             UseLatestRestorableTime=True)
+    return wait_for_status(rds, "as-of", timeout=60), wait_for_status(rds, "latest", timeout=60)
 
 
 def wait_for_membership(rds, identifier: str, statuses, timeout: float = AVAILABLE_TIMEOUT) -> dict:

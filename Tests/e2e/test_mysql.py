@@ -1,6 +1,6 @@
 """RDS for MySQL and RDS for MariaDB on real MariaDB servers behind Kerbside's MySQL front door:
 the endpoint, verified TLS, the version clients see, the master user RDS makes, refused logins,
-`require_secure_transport`, lifecycle operations, and what is refused."""
+`require_secure_transport`, lifecycle operations, snapshots, restores, read replicas, and what is refused."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 import pymysql
 import pytest
 
-from databases import wait_for_status
+from databases import restore_around, wait_for_snapshot, wait_for_status
 from mysql_clients import MASTER, MASTER_PASSWORD, MySQLClients
 from refusals import refused
 
@@ -50,7 +50,7 @@ def test_a_mysql_instance_is_a_real_server_behind_its_endpoint_over_verified_tls
     assert instance["DBParameterGroups"][0]["DBParameterGroupName"] == "default.mysql8.0"
     assert instance["Endpoint"]["Port"] == 3306
     assert instance["Endpoint"]["Address"].startswith("shop.") and instance["Endpoint"]["Address"].endswith(".rds.amazonaws.com")
-    assert "LatestRestorableTime" not in instance   # no point-in-time restores of the MySQL family yet
+    assert "LatestRestorableTime" in instance
 
     connection = my.pymysql(instance, database="orders")
     try:
@@ -188,16 +188,72 @@ def test_the_mysql_family_refuses_what_rds_or_kerbside_does_not_do(rds, ds, ec2,
         create_mysql(rds, engine="mariadb", Domain="d-1234567890", DomainIAMRoleName="role")
     assert rds.describe_db_instances()["DBInstances"] == []
 
-    instance = create_mysql(rds)
-    with refused("InvalidParameterCombination", 400, "snapshots of mysql DB instances"):
-        rds.create_db_snapshot(DBInstanceIdentifier="shop", DBSnapshotIdentifier="shop-1")
-    with refused("InvalidParameterCombination", 400, "read replicas of mysql DB instances"):
-        rds.create_db_instance_read_replica(DBInstanceIdentifier="shop-replica", SourceDBInstanceIdentifier="shop")
-    with refused("InvalidParameterCombination", 400, "point-in-time restores of mysql DB instances"):
-        rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="shop", TargetDBInstanceIdentifier="shop-then",
-                                                 UseLatestRestorableTime=True)
-    assert [i["DBInstanceIdentifier"] for i in rds.describe_db_instances()["DBInstances"]] == [instance["DBInstanceIdentifier"]]
-    assert rds.describe_db_snapshots()["DBSnapshots"] == []
+
+def test_a_snapshot_of_a_mysql_instance_restores_what_was_written_before_it(rds, my):
+    source = create_mysql(rds, DBName="orders")
+    my.query(source, "CREATE TABLE orders.notes (note VARCHAR(20))")
+    my.query(source, "INSERT INTO orders.notes VALUES ('before')")
+    my.query(source, "CREATE USER reporter IDENTIFIED BY 'reporter-password-1'")
+    rds.create_db_snapshot(DBSnapshotIdentifier="shop-1", DBInstanceIdentifier="shop")
+    snapshot = wait_for_snapshot(rds, "shop-1")
+    assert snapshot["Engine"] == "mysql" and snapshot["Port"] == 3306
+    my.query(source, "INSERT INTO orders.notes VALUES ('after')")
+
+    rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="shop-copy", DBSnapshotIdentifier="shop-1")
+    copy = wait_for_status(rds, "shop-copy")
+    assert copy["Engine"] == "mysql" and copy["EngineVersion"] == "8.0.42"
+    assert my.query(copy, "SELECT note FROM orders.notes") == [("before",)]
+    # The copy's accounts are the source's: the master user and the one made before the snapshot.
+    assert my.query(copy, "SELECT CURRENT_USER()", user="reporter", password="reporter-password-1") == [("reporter@%",)]
+    # It is a server of its own: it takes writes, and the source is untouched by them.
+    my.query(copy, "INSERT INTO orders.notes VALUES ('copy')")
+    assert my.query(source, "SELECT note FROM orders.notes ORDER BY note") == [("after",), ("before",)]
+
+    # A snapshot of the copy carries the copy's history too.
+    rds.create_db_snapshot(DBSnapshotIdentifier="copy-1", DBInstanceIdentifier="shop-copy")
+    wait_for_snapshot(rds, "copy-1")
+    rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="copy-of-copy", DBSnapshotIdentifier="copy-1")
+    again = wait_for_status(rds, "copy-of-copy")
+    assert my.query(again, "SELECT note FROM orders.notes ORDER BY note") == [("before",), ("copy",)]
+
+
+def test_a_point_in_time_restore_of_a_mysql_instance_replays_its_binary_log_until_then(rds, my):
+    source = create_mysql(rds, DBName="orders")
+    my.query(source, "CREATE TABLE orders.notes (note VARCHAR(20))")
+    my.query(source, "INSERT INTO orders.notes VALUES ('early')")
+    as_of, latest = restore_around(rds, "shop", lambda: my.query(source, "INSERT INTO orders.notes VALUES ('late')"))
+    assert my.query(as_of, "SELECT note FROM orders.notes") == [("early",)]
+    assert my.query(latest, "SELECT note FROM orders.notes ORDER BY note") == [("early",), ("late",)]
+    my.query(as_of, "INSERT INTO orders.notes VALUES ('new')")
+
+
+def test_a_read_replica_of_a_mysql_instance_streams_its_rows_and_refuses_writes(rds, my):
+    source = create_mysql(rds, DBName="orders")
+    my.query(source, "CREATE TABLE orders.notes (note VARCHAR(20))")
+    my.query(source, "INSERT INTO orders.notes VALUES ('before')")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="shop-replica", SourceDBInstanceIdentifier="shop")
+    replica = wait_for_status(rds, "shop-replica")
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == "shop" and replica["Engine"] == "mysql"
+    # What the source had when the replica was asked for is there once it is available.
+    assert my.query(replica, "SELECT note FROM orders.notes") == [("before",)]
+
+    my.query(source, "INSERT INTO orders.notes VALUES ('after')")
+    deadline = time.monotonic() + 10
+    while my.query(replica, "SELECT COUNT(*) FROM orders.notes") != [(2,)]:
+        assert time.monotonic() < deadline, "the replica never saw the second row"
+        time.sleep(0.05)
+    with pytest.raises(pymysql.err.OperationalError) as refused_write:
+        my.query(replica, "INSERT INTO orders.notes VALUES ('here')")
+    assert refused_write.value.args[0] == 1290 and "--read-only" in refused_write.value.args[1]
+
+    # Promoted, it is a primary of its own.
+    rds.promote_read_replica(DBInstanceIdentifier="shop-replica")
+    deadline = time.monotonic() + 30
+    while "ReadReplicaSourceDBInstanceIdentifier" in wait_for_status(rds, "shop-replica"):
+        assert time.monotonic() < deadline, "the replica was never promoted"
+        time.sleep(0.1)
+    my.query(replica, "INSERT INTO orders.notes VALUES ('promoted')")
+    assert my.query(replica, "SELECT COUNT(*) FROM orders.notes") == [(3,)]
 
 
 def test_the_catalog_lists_the_mysql_family(rds):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_membership,
-                       wait_for_status)
+from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, restore_around, wait_for_membership,
+                       wait_for_snapshot, wait_for_status)
 from directories import ADMIN_PASSWORD, create_directory, user_with_password
 from refusals import refused
 from kerberos import KerberosClient
@@ -322,16 +322,6 @@ def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbs
 
 # --- snapshots, restores, events -----------------------------------------------------------------
 
-def wait_for_snapshot(rds, identifier: str, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        snapshot = rds.describe_db_snapshots(DBSnapshotIdentifier=identifier)["DBSnapshots"][0]
-        if snapshot["Status"] == "available":
-            return snapshot
-        assert snapshot["Status"] == "creating" and time.monotonic() < deadline, snapshot
-        time.sleep(0.05)
-
-
 def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, ds, dsdata, iam, ec2, krb):
     source = create_instance(rds)
     db.master(source, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('before')")
@@ -373,17 +363,7 @@ def test_a_snapshot_restores_the_data_written_before_it_and_not_after(rds, db, d
 def test_a_point_in_time_restore_replays_the_log_until_that_time(rds, db):
     source = create_instance(rds)
     db.master(source, "CREATE TABLE notes (note text); INSERT INTO notes VALUES ('early')")
-    time.sleep(1.2)
-    restore_time = datetime.datetime.now(datetime.timezone.utc)
-    time.sleep(1.2)
-    db.master(source, "INSERT INTO notes VALUES ('late')")
-
-    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="as-of",
-                                             RestoreTime=restore_time)
-    rds.restore_db_instance_to_point_in_time(SourceDBInstanceIdentifier="kerbdb", TargetDBInstanceIdentifier="latest",
-                                             UseLatestRestorableTime=True)
-    as_of = wait_for_status(rds, "as-of", timeout=60)
-    latest = wait_for_status(rds, "latest", timeout=60)
+    as_of, latest = restore_around(rds, "kerbdb", lambda: db.master(source, "INSERT INTO notes VALUES ('late')"))
     assert db.master(as_of, "SELECT string_agg(note, ',') FROM notes") == "early"
     assert db.master(latest, "SELECT string_agg(note, ',' ORDER BY note) FROM notes") == "early,late"
     # A restored instance is an ordinary one: it takes writes.

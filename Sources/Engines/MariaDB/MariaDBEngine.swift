@@ -8,11 +8,14 @@ import Runtime
 public struct MariaDBEngine: DatabaseEngine {
     public let installation: MariaDBInstallation
     public let user: EngineUser
+    let templates: URL
     private let door: MariaDBFrontDoor
 
-    /// The installed MariaDB, run as the engine user; fails with what to install when absent.
-    /// `decider` judges the logins of accounts with Kerbside's plugins (IAM tokens).
-    public init(decider: any MySQLLoginDecider) throws {
+    /// The installed MariaDB, run as the engine user, its templates kept in `templates`; fails
+    /// with what to install when absent. `decider` judges the logins of accounts with Kerbside's
+    /// plugins (IAM tokens).
+    public init(templates: URL, decider: any MySQLLoginDecider) throws {
+        self.templates = templates
         guard let installation = MariaDBInstallation.installed() else {
             throw EngineError("MariaDB is not installed (expected /usr/sbin/mariadbd); `make run` installs it")
         }
@@ -24,12 +27,12 @@ public struct MariaDBEngine: DatabaseEngine {
     public var templateName: String { "mariadb-\(installation.version)" }
     public var kerberosServiceName: String { "mysql" }
 
-    public func template(in folder: URL) async throws -> URL {
-        try await MariaDBTemplate.ensure(in: folder, installation: installation, user: user)
+    public func template() async throws -> URL {
+        try await MariaDBTemplate.ensure(in: templates, installation: installation, user: user)
     }
 
     public func server(in folder: URL) -> any DatabaseServer {
-        MariaDBServer(folder: folder, installation: installation, user: user)
+        MariaDBServer(folder: folder, installation: installation, user: user, templates: templates)
     }
 
     public func passwordVerifier(for password: String) -> String { Self.nativePasswordVerifier(for: password) }

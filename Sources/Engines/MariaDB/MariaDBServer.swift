@@ -13,13 +13,16 @@ public struct MariaDBServer: DatabaseServer {
     public let folder: URL
     public let installation: MariaDBInstallation
     public let user: EngineUser
+    /// Where the engine's templates are: every copy of a server starts from one (see MariaDBHistory).
+    let templates: URL
 
-    private let files: ServerFolder
+    let files: ServerFolder
 
-    public init(folder: URL, installation: MariaDBInstallation, user: EngineUser) {
+    public init(folder: URL, installation: MariaDBInstallation, user: EngineUser, templates: URL) {
         self.folder = folder
         self.installation = installation
         self.user = user
+        self.templates = templates
         files = ServerFolder(folder, user: user, data: "data", subfolders: ["run"])
     }
 
@@ -40,17 +43,12 @@ public struct MariaDBServer: DatabaseServer {
     static let kerbsidePluginLibrary = "kerbside_auth.so"
     var pidFile: URL { runDirectory.appendingPathComponent("mariadbd.pid") }
     var administratorFile: URL { dataDirectory.appendingPathComponent(MariaDBTemplate.administratorFile) }
-    private var environment: [String: String] { ["PATH": "/usr/bin:/usr/sbin:/bin", "LC_ALL": "C.UTF-8"] }
+    var environment: [String: String] { ["PATH": "/usr/bin:/usr/sbin:/bin", "LC_ALL": "C.UTF-8"] }
 
     // MARK: - Files
 
     public func create(from source: URL, adopting: Bool) async throws {
         try await files.fill(from: source, adopting: adopting)
-    }
-
-    /// Not yet, for the reason `backup` gives.
-    public func createReplica(of primary: ReplicationSource) async throws {
-        throw EngineError("Kerbside cannot copy a running MariaDB server yet")
     }
 
     public func moveData(to target: URL) throws { try files.moveData(to: target) }
@@ -63,7 +61,8 @@ public struct MariaDBServer: DatabaseServer {
     /// replicas and point-in-time restores read, the version it reports, and the parameter
     /// groups' values MariaDB knows. `require_secure_transport` is the front door's to enforce.
     public func configure(_ settings: ServerSettings) throws {
-        try files.makePrivateFolder(settings.changeArchive)
+        let archive = Self.archive(of: settings)
+        try files.makePrivateFolder(archive)
         try writeCharacterSets()
         try linkPlugins()
         if !FileManager.default.fileExists(atPath: secretFile.path) {
@@ -71,7 +70,7 @@ public struct MariaDBServer: DatabaseServer {
         }
         var lines = [
             "# Written by Kerbside for this server; changed through RDS, not by hand.",
-            "# archive = \(settings.changeArchive.path)",
+            "# archive = \(archive.path)",
             "[mariadbd]",
             "datadir = \(dataDirectory.path)",
             "socket = \(socket.path)",
@@ -155,19 +154,29 @@ public struct MariaDBServer: DatabaseServer {
 
     /// Loads or unloads Kerbside's plugins to match the settings: `AWSAuthenticationPlugin` while
     /// IAM database authentication is on (otherwise the account statement gets MariaDB's, and
-    /// AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`).
-    private func loadPlugins(_ settings: ServerSettings) async throws {
+    /// AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`). A replica, and a copy while it
+    /// replays its history, loads them all: the account statements it applies may name any.
+    private func loadPlugins(_ settings: ServerSettings, all: Bool = false) async throws {
         guard installation.kerbsidePlugins != nil else { return }
-        let loaded = try await administer("SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_LIBRARY = '\(Self.kerbsidePluginLibrary)';", port: 0)
-            .split(separator: "\n").map(String.init)
+        let loaded = Set(try await administer("SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_LIBRARY = '\(Self.kerbsidePluginLibrary)';", port: 0)
+            .split(separator: "\n").map(String.init))
+        var wanted: Set<String> = []
+        if case .replica = settings.role { wanted = Self.kerbsidePlugins }
+        if all { wanted = Self.kerbsidePlugins }
+        if settings.iamAuthentication { wanted.insert("AWSAuthenticationPlugin") }
         var sql = ""
-        let plugin = "AWSAuthenticationPlugin"
-        if settings.iamAuthentication && !loaded.contains(plugin) {
-            sql += "INSTALL PLUGIN \(plugin) SONAME '\(Self.kerbsidePluginLibrary)';\n"
-        } else if !settings.iamAuthentication && loaded.contains(plugin) {
-            sql += "UNINSTALL PLUGIN \(plugin);\n"
-        }
+        for plugin in wanted.subtracting(loaded).sorted() { sql += "INSTALL PLUGIN \(plugin) SONAME '\(Self.kerbsidePluginLibrary)';\n" }
+        for plugin in loaded.subtracting(wanted).sorted() { sql += "UNINSTALL PLUGIN \(plugin);\n" }
         if !sql.isEmpty { try await administer("SET SESSION sql_log_bin = 0;\n" + sql, port: 0) }
+    }
+
+    /// The server plugins `kerbside_auth.so` declares.
+    static let kerbsidePlugins: Set<String> = ["AWSAuthenticationPlugin"]
+
+    /// This server's folder in the change archive: a cluster's archive is shared by each member
+    /// that is ever its writer, and each writer's binary log numbers its files from 1.
+    static func archive(of settings: ServerSettings) -> URL {
+        settings.changeArchive.appendingPathComponent("server-\(serverId(settings.resourceId))")
     }
 
     /// A stable `server_id` per server (the replication topology needs them distinct).
@@ -227,11 +236,18 @@ public struct MariaDBServer: DatabaseServer {
         try await follow(settings.role)
     }
 
-    /// A replica follows its primary from where its copy ends (MariaDB keeps that in SQL, not
-    /// in its settings file); a primary follows nobody.
+    /// On a copy's first start, replays the history it carries; then a replica follows its
+    /// primary (MariaDB keeps that in SQL, not in its settings file) and has what its primary
+    /// had when the copy began before it serves; a primary follows nobody.
     public func started(_ settings: ServerSettings) async throws {
-        try await loadPlugins(settings)
+        let replaying = hasPendingHistory
+        try await loadPlugins(settings, all: replaying)
+        if replaying {
+            try await replayHistory(settings.recovery)
+            try await loadPlugins(settings)
+        }
         try await follow(settings.role)
+        try await catchUpWithPrimary()
     }
 
     private func follow(_ role: ServerSettings.Role) async throws {
@@ -246,7 +262,7 @@ public struct MariaDBServer: DatabaseServer {
                 STOP SLAVE;
                 CHANGE MASTER TO MASTER_HOST = \(MySQLText.literal(primary.address)), MASTER_PORT = \(primary.port),
                   MASTER_USER = '\(MariaDBTemplate.replicationUser)', MASTER_PASSWORD = \(MySQLText.literal(password)),
-                  MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1;
+                  MASTER_USE_GTID = current_pos, MASTER_SSL = 1, MASTER_CONNECT_RETRY = 1;
                 START SLAVE;
                 SET GLOBAL read_only = ON;
                 """, port: 0)
@@ -275,30 +291,11 @@ public struct MariaDBServer: DatabaseServer {
 
     // MARK: - Backups and replication
 
-    /// Not yet: `mariadb-backup` refuses a server that reports a MySQL version (it checks
-    /// `@@version` for MariaDB's), and the version clients see matters more. Snapshots, restores
-    /// and read replicas of the MySQL family wait for another way to copy a running server;
-    /// the RDS service refuses them before they get here.
-    public func backup(to target: URL, port: Int) async throws {
-        throw EngineError("Kerbside cannot copy a running MariaDB server yet")
-    }
-
-    /// Closes the current binary log and copies every closed one into the archive (for the
-    /// point-in-time restores to come).
+    /// Closes the current binary log and copies every closed one into the archive, which
+    /// point-in-time restores replay.
     public func archiveNow(port: Int) async throws {
         let archive = try currentArchive()
-        try await administer("FLUSH BINARY LOGS;", port: port)
-        let current = try await administer("SHOW MASTER STATUS;", port: port).split(separator: "\t").first.map(String.init) ?? ""
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path)) ?? []
-        for name in files where name.hasPrefix("mysql-bin.") && name != "mysql-bin.index" && name != current {
-            let copy = archive.appendingPathComponent(name)
-            guard !FileManager.default.fileExists(atPath: copy.path) else { continue }
-            let partial = archive.appendingPathComponent(".\(name).partial")
-            try? FileManager.default.removeItem(at: partial)
-            try FileManager.default.copyItem(at: dataDirectory.appendingPathComponent(name), to: partial)
-            try FileManager.default.moveItem(at: partial, to: copy)
-            try user.own(copy)
-        }
+        for log in try await closeBinaryLog() { try copyOwned(log, into: archive) }
     }
 
     /// The archive folder the settings name (the instance's or its cluster's), which this
@@ -311,7 +308,7 @@ public struct MariaDBServer: DatabaseServer {
         return URL(fileURLWithPath: String(line.dropFirst("# archive = ".count)))
     }
 
-    /// Restores (which would replay the archive) are refused before they get here.
+    /// A restored server has replayed its history before it is ready (`started`), and serves writes from then on.
     public func waitUntilPromoted(port: Int) async throws {}
 
     /// The last transaction the stopped server wrote: its GTID in the newest binary log.
@@ -355,7 +352,7 @@ public struct MariaDBServer: DatabaseServer {
     // MARK: - Administration
 
     /// How Kerbside's tools log in: as the administrator, on the private socket.
-    private var adminOptions: [String] {
+    var adminOptions: [String] {
         ["--defaults-extra-file=\(administratorFile.path)", "--socket=\(socket.path)"]
     }
 

@@ -6,9 +6,12 @@ import Foundation
 public struct PostgresEngine: DatabaseEngine {
     public let installation: PostgresInstallation
     public let user: EngineUser
+    let templates: URL
 
-    /// The installed PostgreSQL, run as the engine user; fails with what to install when absent.
-    public init() throws {
+    /// The installed PostgreSQL, run as the engine user, its templates kept in `templates`;
+    /// fails with what to install when absent.
+    public init(templates: URL) throws {
+        self.templates = templates
         guard let installation = PostgresInstallation.installed() else {
             throw EngineError("PostgreSQL is not installed (expected /usr/lib/postgresql/<major>/bin); `make run` installs it")
         }
@@ -19,8 +22,8 @@ public struct PostgresEngine: DatabaseEngine {
     public var templateName: String { "postgres-\(installation.major)" }
     public var kerberosServiceName: String { "postgres" }
 
-    public func template(in folder: URL) async throws -> URL {
-        try await PostgresTemplate.ensure(in: folder, installation: installation, user: user)
+    public func template() async throws -> URL {
+        try await PostgresTemplate.ensure(in: templates, installation: installation, user: user)
     }
 
     public func server(in folder: URL) -> any DatabaseServer {

@@ -202,12 +202,7 @@ public struct PostgresServer: DatabaseServer {
 
     /// `pg_basebackup` over the private socket: no downtime, nothing half-written.
     public func backup(to target: URL, port: Int) async throws {
-        let parent = target.deletingLastPathComponent()
-        // Not the folders above it: an instance (or snapshot store) removed meanwhile stays removed.
-        if !FileManager.default.fileExists(atPath: parent.path) {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        }
-        try user.own(parent)
+        try files.makeBackupFolder(for: target)
         let result = try await Command(installation.tool("pg_basebackup"),
             ["-h", socketDirectory.path, "-p", String(port), "-U", PostgresTemplate.administrator, "-D", target.path,
              "-X", "stream", "-c", "fast", "-N"],

@@ -16,9 +16,6 @@ enum RDSCatalog {
         let isAurora: Bool
         /// The server Kerbside runs it on; nil while it only has catalog rows.
         let server: ServerKind?
-        /// Kerbside can copy its running servers: snapshots, point-in-time restores, read
-        /// replicas. Not yet for the MySQL family (see `MariaDBServer.backup`).
-        var copiesRunningServers: Bool { server == .postgres }
         let exportableLogTypes: [String]
         let instanceClasses: [String]
         /// Oldest first.
@@ -151,12 +148,6 @@ enum RDSCatalog {
     static let engines: [Engine] = [auroraMySQL, auroraPostgres, mariadb, mysql, postgres]
 
     static func engine(_ name: String) -> Engine? { engines.first { $0.name == name } }
-
-    /// Refuses a snapshot, restore or replica of a DB instance whose engine Kerbside cannot copy yet.
-    static func requireCopies(of instance: String, engine name: String, for operation: String) throws {
-        guard let engine = engine(name), !engine.copiesRunningServers else { return }
-        throw RDSError.invalidParameterCombination("Kerbside cannot take \(operation) of \(name) DB instances yet (DB instance \(instance)); postgres DB instances and Aurora PostgreSQL clusters have them.")
-    }
 
     /// Every version of every engine, by engine then oldest first.
     static var versions: [Version] { engines.flatMap(\.versions) }

@@ -4,17 +4,20 @@ import State
 import Synchronization
 
 /// The installed database engines, and where each DB instance's server keeps its files
-/// (`<data>/engines/<DbiResourceId>/`). Shared by the engine host and the login records.
+/// (`<data>/engines/<DbiResourceId>/`) and each engine its templates (`<data>/templates/`).
+/// Shared by the engine host and the login records.
 final class DatabaseServers: Sendable {
     let enginesFolder: URL
+    let templatesFolder: URL
     /// Engines are looked up once: finding an installation and its user reads the file system.
     private let installed = Mutex<[RDSCatalog.ServerKind: any DatabaseEngine]>([:])
     /// Who decides the logins the MySQL front door hands over (IAM tokens): the login records,
     /// made after the servers, so they take their seat once they exist.
     let mysqlLogins = DeciderSeat()
 
-    init(enginesFolder: URL) {
+    init(enginesFolder: URL, templatesFolder: URL) {
         self.enginesFolder = enginesFolder
+        self.templatesFolder = templatesFolder
     }
 
     func engine(named name: String) throws -> any DatabaseEngine {
@@ -25,8 +28,8 @@ final class DatabaseServers: Sendable {
             if let engine = engines[kind] { return engine }
             let engine: any DatabaseEngine
             switch kind {
-            case .postgres: engine = try PostgresEngine()
-            case .mariadb: engine = try MariaDBEngine(decider: mysqlLogins)
+            case .postgres: engine = try PostgresEngine(templates: templatesFolder)
+            case .mariadb: engine = try MariaDBEngine(templates: templatesFolder, decider: mysqlLogins)
             }
             engines[kind] = engine
             return engine

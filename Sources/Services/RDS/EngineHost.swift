@@ -36,14 +36,15 @@ public actor EngineHost {
         self.supervisor = supervisor
         self.realms = realms
         self.logger = logger
-        servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"))
+        servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"),
+                                  // Templates are a cache, not state: they survive `reset`.
+                                  templatesFolder: dataDirectory.appendingPathComponent("templates"))
         logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers, logger: logger)
         servers.mysqlLogins.seat(logins)
     }
 
-    private nonisolated var enginesFolder: URL { dataDirectory.appendingPathComponent("engines") }
-    /// Templates are a cache, not state: they survive `reset`.
-    private nonisolated var templatesFolder: URL { dataDirectory.appendingPathComponent("templates") }
+    private nonisolated var enginesFolder: URL { servers.enginesFolder }
+    private nonisolated var templatesFolder: URL { servers.templatesFolder }
     private nonisolated var clustersFolder: URL { dataDirectory.appendingPathComponent("clusters") }
     private nonisolated var snapshotsFolder: URL { dataDirectory.appendingPathComponent("snapshots") }
     public nonisolated var certificateAuthorityFolder: URL { dataDirectory.appendingPathComponent("ca") }
@@ -450,7 +451,6 @@ public actor EngineHost {
     /// The automated base backup point-in-time restores start from, taken once the server
     /// serves; its change archive carries every later change.
     public func takeBaseBackup(_ instance: RDSInstance) async {
-        guard RDSCatalog.engine(instance.engine)?.copiesRunningServers == true else { return }
         let started = generation
         guard let server = try? server(of: instance) else { return }
         do {
@@ -630,8 +630,7 @@ public actor EngineHost {
     private func template(of engine: any DatabaseEngine) async throws -> URL {
         let name = engine.templateName
         if let build = templateBuilds[name], let url = try? await build.value { return url }
-        let folder = templatesFolder
-        let build = Task { try await engine.template(in: folder) }
+        let build = Task { try await engine.template() }
         templateBuilds[name] = build
         return try await build.value
     }

@@ -139,8 +139,7 @@ struct DBInstanceShape: Encodable, Sendable {
             subnets: subnets.map { SubnetShape(subnetIdentifier: $0.subnetId, subnetAvailabilityZone: .init(name: $0.availabilityZone), subnetStatus: "Active") })
         preferredMaintenanceWindow = instance.preferredMaintenanceWindow
         pendingModifiedValues = PendingModifiedValues(iamDatabaseAuthenticationEnabled: instance.pendingIAMAuthentication)
-        let restorable = RDSCatalog.engine(instance.engine)?.copiesRunningServers ?? false
-        latestRestorableTime = serving && restorable && instance.backupRetentionPeriod > 0 ? now : nil
+        latestRestorableTime = serving && instance.backupRetentionPeriod > 0 ? now : nil
         multiAZ = instance.multiAZ
         engineVersion = instance.engineVersion
         autoMinorVersionUpgrade = instance.autoMinorVersionUpgrade

@@ -52,7 +52,6 @@ extension RDSService {
                 guard source.status == "available" else {
                     throw RDSError.invalidInstanceState("DB instance \(source.identifier) is not available: it is \(source.status).")
                 }
-                try RDSCatalog.requireCopies(of: source.identifier, engine: source.engine, for: "read replicas")
                 guard source.backupRetentionPeriod > 0 else {
                     throw RDSError.invalidInstanceState("Automated backups are not enabled for this database instance. To enable automated backups, use ModifyDBInstance to set the backup retention period to a non-zero value.")
                 }

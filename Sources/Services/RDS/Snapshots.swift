@@ -162,7 +162,6 @@ extension RDSService {
                 guard instance.status == "available" else {
                     throw RDSError.invalidInstanceState("Cannot create a snapshot because the database instance \(instance.identifier) is not currently in the available state.")
                 }
-                try RDSCatalog.requireCopies(of: instance.identifier, engine: instance.engine, for: "snapshots")
                 let snapshot = try Snapshots.insert(identifier, of: instance, type: "manual", tags: input.tags ?? [], call, db)
                 return (instance, snapshot)
             }
@@ -249,7 +248,6 @@ extension RDSService {
                    instance.accountId == call.accountId, instance.region == call.region { return instance }
                 throw RDSError.instanceNotFound(input.sourceDBInstanceIdentifier ?? input.sourceDbiResourceId ?? "")
             }
-            try RDSCatalog.requireCopies(of: source.identifier, engine: source.engine, for: "point-in-time restores")
             guard source.backupRetentionPeriod > 0 else {
                 throw AWSError(code: "PointInTimeRestoreNotEnabled", status: 400,
                                message: "Point-in-time restore is not enabled for DB instance \(source.identifier): its backup retention period is 0.")
