@@ -32,6 +32,26 @@ public protocol FrontDoor: Sendable {
     func admit(_ server: any DatabaseServer, settings: ServerSettings) throws -> ConnectionRelay.Target
     /// The server is gone: the door refuses connections meant for it.
     func dismiss(_ server: any DatabaseServer)
+    /// Where the engine's replicas reach their primary when its endpoint will not do, or nil
+    /// when they use the endpoint as clients do.
+    var replicaEntrance: ReplicaEntrance? { get }
+}
+
+/// A second listener of a front door on each endpoint's address, for the engine's own
+/// replicas: MariaDB replicas stream by GTID only from a server whose greeting says MariaDB 10
+/// or later, and the endpoint's greeting says the MySQL version clients must see.
+public struct ReplicaEntrance: Sendable {
+    public let session: any RelaySession
+    /// Its port, unless that is the endpoint's own.
+    let preferredPort: Int
+
+    public init(session: any RelaySession, preferredPort: Int) {
+        self.session = session
+        self.preferredPort = preferredPort
+    }
+
+    /// The entrance's port on the address of an endpoint listening on `endpointPort`.
+    public func port(besides endpointPort: Int) -> Int { endpointPort == preferredPort ? preferredPort + 1 : preferredPort }
 }
 
 /// One database server standing in for one DB instance or cluster member: its folder (data,

@@ -13,9 +13,12 @@
  *      door answers does not matter, but afterwards the account is known;
  *   2. write "kerbside <plugin> <account's AS string>": the door now knows how to log the client in;
  *   3. read "<secret> <principal>", or nothing (the door refused the client and closed).
+ *
+ * The library also holds AURORA_VERSION(), the function Aurora MySQL answers with its release.
  * Built by the Makefile with the server's plugin headers from Debian's libmariadbd-dev.
  */
 #include <mysql/plugin_auth.h>
+#include <mysql.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,3 +110,32 @@ maria_declare_plugin(kerbside_auth)
     load_secret, NULL, 0x0100, NULL, NULL, "1.0", MariaDB_PLUGIN_MATURITY_GAMMA
 }
 maria_declare_plugin_end;
+
+/* AURORA_VERSION(): the Aurora MySQL release the server stands for (`3.08.2`), from its
+ * environment (KERBSIDE_AURORA_VERSION, which Kerbside sets for Aurora members only), so a
+ * cluster's upgrade is seen after its members restart, as on Aurora. A loadable function,
+ * made on each Aurora server by CREATE FUNCTION ... SONAME 'kerbside_auth.so'. */
+my_bool aurora_version_init(UDF_INIT *init, UDF_ARGS *args, char *message)
+{
+    if (args->arg_count != 0) {
+        snprintf(message, MYSQL_ERRMSG_SIZE, "AURORA_VERSION() takes no arguments");
+        return 1;
+    }
+    const char *release = getenv("KERBSIDE_AURORA_VERSION");
+    init->maybe_null = release == NULL;
+    init->max_length = release ? strlen(release) : 0;
+    init->const_item = 1;
+    return 0;
+}
+
+char *aurora_version(UDF_INIT *init, UDF_ARGS *args, char *result, unsigned long *length, char *is_null, char *error)
+{
+    (void)init; (void)args; (void)result; (void)error;
+    const char *release = getenv("KERBSIDE_AURORA_VERSION");
+    if (!release) {
+        *is_null = 1;
+        return NULL;
+    }
+    *length = strlen(release);
+    return (char *)release;
+}

@@ -57,6 +57,21 @@ import Testing
         #expect(differing.allSatisfy { [21, 22, 26, 27].contains($0.offset) })
     }
 
+    @Test func aReplicasGreetingNamesAnotherVersionAndKeepsTheRest() throws {
+        let original = Self.greeting()
+        var greeting = try #require(MySQLGreeting(original))
+        #expect(greeting.version == "8.0.39")
+        greeting.version = "10.11.11-MariaDB-log"
+        greeting.capabilities.insert(.ssl)
+        let changed = try #require(MySQLGreeting(greeting.payload))
+        #expect(changed.version == "10.11.11-MariaDB-log")
+        #expect(changed.capabilities.rawValue == 0x81ff_f7fe | 0x800)
+        // Everything after the version (connection id, scramble, plugin name) is as it was.
+        let delta = "10.11.11-MariaDB-log".count - "8.0.39".count
+        #expect(greeting.payload.readableBytes == original.readableBytes + delta)
+        #expect(Array(greeting.payload.readableBytesView.suffix(original.readableBytes - 30)) == Array(original.readableBytesView.suffix(original.readableBytes - 30)))
+    }
+
     @Test func aGreetingThatIsNotProtocolTenIsNotOne() {
         #expect(MySQLGreeting(ByteBuffer(bytes: [9, 0x38, 0])) == nil)
         #expect(MySQLGreeting(ByteBuffer(bytes: [10, 0x38, 0x2e, 0x30])) == nil)

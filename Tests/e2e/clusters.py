@@ -8,6 +8,16 @@ import time
 from databases import MASTER_PASSWORD
 
 AVAILABLE_TIMEOUT = 60.0
+MASTER_USERS = {"aurora-postgresql": "postgres", "aurora-mysql": "admin"}
+
+
+def eventually(check, timeout: float = 15.0, interval: float = 0.05):
+    """`check()`'s first truthy answer, asked every `interval` for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (outcome := check()):
+        assert time.monotonic() < deadline, f"not within {timeout}s"
+        time.sleep(interval)
+    return outcome
 
 
 def wait_for_cluster(rds, identifier: str, statuses=("available",), timeout: float = AVAILABLE_TIMEOUT, check=None) -> dict:
@@ -22,8 +32,8 @@ def wait_for_cluster(rds, identifier: str, statuses=("available",), timeout: flo
         time.sleep(0.05)
 
 
-def create_cluster(rds, identifier: str = "aurora", wait: bool = True, **extra) -> dict:
-    arguments = dict(DBClusterIdentifier=identifier, Engine="aurora-postgresql", MasterUsername="postgres",
+def create_cluster(rds, identifier: str = "aurora", wait: bool = True, engine: str = "aurora-postgresql", **extra) -> dict:
+    arguments = dict(DBClusterIdentifier=identifier, Engine=engine, MasterUsername=MASTER_USERS[engine],
                      MasterUserPassword=MASTER_PASSWORD)
     arguments.update(extra)
     created = rds.create_db_cluster(**arguments)["DBCluster"]
@@ -41,8 +51,8 @@ def wait_for_instance(rds, identifier: str, statuses=("available",), timeout: fl
         time.sleep(0.05)
 
 
-def add_instance(rds, cluster: str, identifier: str, wait: bool = True, **extra) -> dict:
-    arguments = dict(DBInstanceIdentifier=identifier, DBClusterIdentifier=cluster, Engine="aurora-postgresql",
+def add_instance(rds, cluster: str, identifier: str, wait: bool = True, engine: str = "aurora-postgresql", **extra) -> dict:
+    arguments = dict(DBInstanceIdentifier=identifier, DBClusterIdentifier=cluster, Engine=engine,
                      DBInstanceClass="db.r6g.large")
     arguments.update(extra)
     created = rds.create_db_instance(**arguments)["DBInstance"]
@@ -54,12 +64,11 @@ def writer_of(cluster: dict) -> str | None:
     return writers[0] if writers else None
 
 
-def cluster_with_members(rds, identifier: str = "aurora", readers: int = 1, **extra) -> dict:
+def cluster_with_members(rds, identifier: str = "aurora", readers: int = 1, engine: str = "aurora-postgresql", **extra) -> dict:
     """A cluster with a writer (`<id>-1`) and `readers` readers (`<id>-2`, …), all available."""
-    create_cluster(rds, identifier, **extra)
-    add_instance(rds, identifier, f"{identifier}-1", wait=False)
-    for number in range(2, readers + 2):
-        add_instance(rds, identifier, f"{identifier}-{number}", wait=False)
+    create_cluster(rds, identifier, engine=engine, **extra)
+    for number in range(1, readers + 2):
+        add_instance(rds, identifier, f"{identifier}-{number}", wait=False, engine=engine)
     for number in range(1, readers + 2):
         wait_for_instance(rds, f"{identifier}-{number}")
     return wait_for_cluster(rds, identifier, check=lambda c: len(c["DBClusterMembers"]) == readers + 1)

@@ -30,6 +30,12 @@ class Outcome:
         return self.code == 0
 
 
+def at(name: str, port: int = 3306) -> dict:
+    """An endpoint by name (a cluster's, its reader's, a custom one), shaped as an instance's,
+    which is what the clients below take."""
+    return {"Endpoint": {"Address": name, "Port": port}}
+
+
 class MySQLClients:
     def __init__(self, endpoint: str, workdir: Path):
         self.endpoint = endpoint

@@ -20,6 +20,11 @@ def deny(action, resource="*", condition: dict | None = None) -> dict:
     return {**allow(action, resource, condition), "Effect": "Deny"}
 
 
+def db_connect(resource_id: str, user: str) -> str:
+    """`rds-db:connect` for `user` of the DB instance or cluster with that resource id."""
+    return document(allow("rds-db:connect", f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{resource_id}/{user}"))
+
+
 def trust(principal: dict, action: str | list[str] = "sts:AssumeRole", condition: dict | None = None, effect: str = "Allow") -> str:
     """A role trust policy letting `principal` ({"AWS": arn} or {"Service": name}) assume the role."""
     statement = {"Effect": effect, "Principal": principal, "Action": action}

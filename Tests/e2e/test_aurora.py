@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from clusters import (add_instance, cluster_with_members, create_cluster, wait_for_cluster, wait_for_instance,
+from clusters import (add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster, wait_for_instance,
                       writer_of)
 from databases import MASTER_PASSWORD, DatabaseClient
 from refusals import refused
@@ -24,16 +24,6 @@ def sql(db, cluster_or_host, statement, port=None, **options):
     """Runs `statement` as the master user through an endpoint name (a cluster's by default)."""
     host = cluster_or_host if isinstance(cluster_or_host, str) else cluster_or_host["Endpoint"]
     return db.connect(host, port or 5432, "postgres", statement, password=MASTER_PASSWORD, **options)
-
-
-def eventually(check, timeout: float = 10.0, interval: float = 0.02):
-    deadline = time.monotonic() + timeout
-    while True:
-        outcome = check()
-        if outcome:
-            return outcome
-        assert time.monotonic() < deadline, f"not within {timeout}s"
-        time.sleep(interval)
 
 
 # --- the cluster and its members -----------------------------------------------------------------
@@ -352,5 +342,3 @@ def test_cluster_tags_events_and_catalog(rds):
     assert {o["StorageType"] for o in options} == {"aurora", "aurora-iopt1"}
     assert all(o["SupportsKerberosAuthentication"] and o["SupportsIAMDatabaseAuthentication"] and o["SupportsClusters"] for o in options)
     assert "db.t3.micro" not in {o["DBInstanceClass"] for o in options}
-    with refused("InvalidParameterValue", 400, "Kerbside does not run aurora-mysql clusters yet"):
-        rds.create_db_cluster(DBClusterIdentifier="later", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword=MASTER_PASSWORD)

@@ -6,11 +6,10 @@ and the cluster parameter group's settings on every member."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from clusters import add_instance, cluster_with_members, create_cluster, wait_for_cluster, wait_for_instance
+from clusters import add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster
 from databases import MASTER_PASSWORD, DatabaseClient, kerberos_role
 from directories import create_directory, user_with_password
 from harness import Credentials
@@ -37,14 +36,6 @@ def master(db, host, statement, password=MASTER_PASSWORD):
 
 def member_endpoint(rds, name):
     return rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]["Endpoint"]["Address"]
-
-
-def eventually(check, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not (outcome := check()):
-        assert time.monotonic() < deadline, f"not within {timeout}s"
-        time.sleep(0.05)
-    return outcome
 
 
 def wait_for_domain(rds, identifier, statuses=("kerberos-enabled",), timeout=30.0):

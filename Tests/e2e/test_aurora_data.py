@@ -16,7 +16,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from clusters import add_instance, cluster_with_members, create_cluster, wait_for_cluster, wait_for_instance, writer_of
+from clusters import add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster, wait_for_instance, writer_of
 from databases import MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_status
 from directories import create_directory, user_with_password
 from kerberos import KerberosClient
@@ -32,14 +32,6 @@ def db(endpoint, tmp_path):
 
 def master(db, host, statement):
     return db.connect(host, 5432, "postgres", statement, password=MASTER_PASSWORD)
-
-
-def eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while not (outcome := check()):
-        assert time.monotonic() < deadline, f"not within {timeout}s"
-        time.sleep(0.05)
-    return outcome
 
 
 def wait_for_cluster_snapshot(rds, identifier: str) -> dict:

@@ -12,7 +12,8 @@ import pymysql
 import pytest
 
 from harness import Credentials
-from mysql_clients import MASTER, MASTER_PASSWORD, MySQLClients
+from policies import db_connect
+from mysql_clients import MASTER, MySQLClients
 from test_mysql import create_mysql
 
 
@@ -22,9 +23,7 @@ def my(endpoint, tmp_path):
 
 
 def connect_policy(instance: dict, user: str = "app") -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Action": "rds-db:connect",
-        "Resource": f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{instance['DbiResourceId']}/{user}"}]})
+    return db_connect(instance["DbiResourceId"], user)
 
 
 def signer(iam, name: str, policy: str | None) -> Credentials:

@@ -12,6 +12,7 @@ import pytest
 
 from databases import DatabaseClient, create_instance, wait_for_status
 from harness import Credentials
+from policies import db_connect
 
 
 @pytest.fixture
@@ -20,9 +21,7 @@ def db(endpoint, tmp_path):
 
 
 def connect_policy(instance: dict, user: str = "iamuser") -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Action": "rds-db:connect",
-        "Resource": f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{instance['DbiResourceId']}/{user}"}]})
+    return db_connect(instance["DbiResourceId"], user)
 
 
 def iam_user(iam, name: str, policy: str | None) -> Credentials:

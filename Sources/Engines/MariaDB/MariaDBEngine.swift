@@ -21,7 +21,7 @@ public struct MariaDBEngine: DatabaseEngine {
         }
         self.installation = installation
         user = try EngineUser.forDatabases(systemUser: "mysql", engine: "MariaDB", package: "mariadb-server")
-        door = MariaDBFrontDoor(decider: decider)
+        door = MariaDBFrontDoor(decider: decider, ownVersion: "\(installation.version)-MariaDB-log")
     }
 
     public var templateName: String { "mariadb-\(installation.version)" }
@@ -52,7 +52,15 @@ struct MariaDBFrontDoor: FrontDoor {
     let servers = MySQLFrontDoor.Servers()
     let decider: any MySQLLoginDecider
 
+    /// The server's own version, in the greeting replicas read.
+    let ownVersion: String
+
     var session: any RelaySession { MySQLFrontDoor(servers: servers, decider: decider) }
+
+    /// 33061 is MySQL's own port for traffic between servers (group replication's).
+    var replicaEntrance: ReplicaEntrance? {
+        ReplicaEntrance(session: MySQLFrontDoor(servers: servers, decider: decider, greetingVersion: ownVersion), preferredPort: 33061)
+    }
 
     func admit(_ server: any DatabaseServer, settings: ServerSettings) throws -> ConnectionRelay.Target {
         guard let server = server as? MariaDBServer else { throw EngineError("the MySQL front door serves MariaDB servers only") }

@@ -152,26 +152,40 @@ public struct MariaDBServer: DatabaseServer {
 
     func frontDoorSecret() throws -> [UInt8] { Array(try Data(contentsOf: secretFile)) }
 
-    /// Loads or unloads Kerbside's plugins to match the settings: `AWSAuthenticationPlugin` while
-    /// IAM database authentication is on (otherwise the account statement gets MariaDB's, and
-    /// AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`). A replica, and a copy while it
-    /// replays its history, loads them all: the account statements it applies may name any.
-    private func loadPlugins(_ settings: ServerSettings, all: Bool = false) async throws {
+    /// Loads or unloads what `kerbside_auth.so` holds to match the settings:
+    /// `AWSAuthenticationPlugin` while IAM database authentication is on (otherwise the account
+    /// statement gets MariaDB's, and AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`),
+    /// and `AURORA_VERSION()` on Aurora servers. A replica, and a copy while it replays its
+    /// history, loads every plugin: the account statements it applies may name any. None of it
+    /// is logged: each server does its own.
+    private func loadKerbsideLibrary(_ settings: ServerSettings, everyPlugin: Bool = false) async throws {
         guard installation.kerbsidePlugins != nil else { return }
-        let loaded = Set(try await administer("SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_LIBRARY = '\(Self.kerbsidePluginLibrary)';", port: 0)
-            .split(separator: "\n").map(String.init))
+        let library = MySQLText.literal(Self.kerbsidePluginLibrary)
+        let loaded = Set(try await administer("""
+            SELECT PLUGIN_NAME FROM information_schema.PLUGINS WHERE PLUGIN_LIBRARY = \(library)
+            UNION ALL SELECT CONCAT(name, '()') FROM mysql.func WHERE dl = \(library);
+            """, port: 0).split(separator: "\n").map(String.init))
         var wanted: Set<String> = []
         if case .replica = settings.role { wanted = Self.kerbsidePlugins }
-        if all { wanted = Self.kerbsidePlugins }
+        if everyPlugin { wanted = Self.kerbsidePlugins }
         if settings.iamAuthentication { wanted.insert("AWSAuthenticationPlugin") }
+        if settings.auroraVersion != nil { wanted.insert(Self.auroraVersionFunction) }
         var sql = ""
-        for plugin in wanted.subtracting(loaded).sorted() { sql += "INSTALL PLUGIN \(plugin) SONAME '\(Self.kerbsidePluginLibrary)';\n" }
-        for plugin in loaded.subtracting(wanted).sorted() { sql += "UNINSTALL PLUGIN \(plugin);\n" }
+        for name in wanted.subtracting(loaded).sorted() {
+            sql += name == Self.auroraVersionFunction
+                ? "CREATE FUNCTION aurora_version RETURNS STRING SONAME \(library);\n"
+                : "INSTALL PLUGIN \(name) SONAME \(library);\n"
+        }
+        for name in loaded.subtracting(wanted).sorted() {
+            sql += name == Self.auroraVersionFunction ? "DROP FUNCTION aurora_version;\n" : "UNINSTALL PLUGIN \(name);\n"
+        }
         if !sql.isEmpty { try await administer("SET SESSION sql_log_bin = 0;\n" + sql, port: 0) }
     }
 
     /// The server plugins `kerbside_auth.so` declares.
-    static let kerbsidePlugins: Set<String> = ["AWSAuthenticationPlugin"]
+    static let kerbsidePlugins: Set<String> = ["AWSAuthenticationPlugin", "authentication_kerberos", "auth_pam"]
+    /// Its loadable function, as `loadKerbsideLibrary` lists it beside the plugins.
+    static let auroraVersionFunction = "aurora_version()"
 
     /// This server's folder in the change archive: a cluster's archive is shared by each member
     /// that is ever its writer, and each writer's binary log numbers its files from 1.
@@ -203,6 +217,7 @@ public struct MariaDBServer: DatabaseServer {
         let server = self
         var environment = self.environment
         environment["KERBSIDE_FRONT_DOOR_SECRET"] = secretFile.path
+        if let release = settings.auroraVersion { environment["KERBSIDE_AURORA_VERSION"] = release }
         return ChildSpec(
             name: name, executable: installation.server, arguments: ["--defaults-file=\(settingsFile.path)"],
             environment: environment, workingDirectory: folder.path, logFile: logFile.path,
@@ -232,7 +247,7 @@ public struct MariaDBServer: DatabaseServer {
         }
         if let value = Int(settings.parameters["max_connections"] ?? "") { sql += "SET GLOBAL max_connections = \(value);\n" }
         if !sql.isEmpty { try await administer(sql, port: settings.port) }
-        try await loadPlugins(settings)
+        try await loadKerbsideLibrary(settings)
         try await follow(settings.role)
     }
 
@@ -241,10 +256,10 @@ public struct MariaDBServer: DatabaseServer {
     /// had when the copy began before it serves; a primary follows nobody.
     public func started(_ settings: ServerSettings) async throws {
         let replaying = hasPendingHistory
-        try await loadPlugins(settings, all: replaying)
+        try await loadKerbsideLibrary(settings, everyPlugin: replaying)
         if replaying {
             try await replayHistory(settings.recovery)
-            try await loadPlugins(settings)
+            try await loadKerbsideLibrary(settings)
         }
         try await follow(settings.role)
         try await catchUpWithPrimary()

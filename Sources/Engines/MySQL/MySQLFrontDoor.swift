@@ -69,11 +69,14 @@ public struct MySQLFrontDoor: RelaySession {
     private let decider: any MySQLLoginDecider
     /// How long a client may take to log in before the door closes.
     private let loginTimeout: TimeAmount
+    /// The version the greeting names instead of the server's, if any.
+    private let greetingVersion: String?
 
-    public init(servers: Servers, decider: any MySQLLoginDecider, loginTimeout: TimeAmount = .seconds(30)) {
+    public init(servers: Servers, decider: any MySQLLoginDecider, loginTimeout: TimeAmount = .seconds(30), greetingVersion: String? = nil) {
         self.servers = servers
         self.decider = decider
         self.loginTimeout = loginTimeout
+        self.greetingVersion = greetingVersion
     }
 
     public func serve(_ inbound: any Channel, toward target: ConnectionRelay.Target) throws {
@@ -81,7 +84,7 @@ public struct MySQLFrontDoor: RelaySession {
             throw EngineError("no MySQL server behind \(target)")
         }
         try inbound.pipeline.syncOperations.addHandler(FrontDoorLogin(target: target, server: server, decider: decider,
-                                                                     timeout: loginTimeout))
+                                                                     timeout: loginTimeout, greetingVersion: greetingVersion))
     }
 }
 
@@ -112,6 +115,7 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     private let server: MySQLFrontDoor.Server
     private let decider: any MySQLLoginDecider
     private let timeout: TimeAmount
+    private let greetingVersion: String?
     private var stage = Stage.connecting
     private var received: ByteBuffer?
     private var backend: (any Channel)?
@@ -123,11 +127,13 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     /// The sequence id of the last packet the client sent or was sent.
     private var clientSequence: UInt8 = 0
 
-    init(target: ConnectionRelay.Target, server: MySQLFrontDoor.Server, decider: any MySQLLoginDecider, timeout: TimeAmount) {
+    init(target: ConnectionRelay.Target, server: MySQLFrontDoor.Server, decider: any MySQLLoginDecider, timeout: TimeAmount,
+         greetingVersion: String?) {
         self.target = target
         self.server = server
         self.decider = decider
         self.timeout = timeout
+        self.greetingVersion = greetingVersion
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -177,6 +183,7 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
             close()
             return
         }
+        if let greetingVersion { greeting.version = greetingVersion }
         greeting.capabilities.subtract([.compress, .zstdCompression])
         greeting.capabilities.insert(.ssl)
         stage = .greeted

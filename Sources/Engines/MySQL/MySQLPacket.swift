@@ -59,12 +59,13 @@ public struct MySQLCapabilities: OptionSet, Sendable {
     public static let zstdCompression = MySQLCapabilities(rawValue: 0x400_0000)
 }
 
-/// The server's first packet (protocol version 10), of which the front door changes only the
-/// capabilities it offers: TLS (its own) and no compression (it reads the client's packets).
+/// The server's first packet (protocol version 10), of which the front door changes the
+/// capabilities it offers (TLS, its own, and no compression: it reads the client's packets)
+/// and, for replicas, the version.
 public struct MySQLGreeting: Sendable {
-    public var payload: ByteBuffer
+    public private(set) var payload: ByteBuffer
     /// Where the two halves of the capability flags are in the payload.
-    private let lowerFlags: Int
+    private var lowerFlags: Int
     private var upperFlags: Int { lowerFlags + 5 }
 
     public init?(_ payload: ByteBuffer) {
@@ -76,6 +77,22 @@ public struct MySQLGreeting: Sendable {
         self.payload = payload
         lowerFlags = lower
     }
+
+    /// The server's version, NUL-terminated after the protocol byte.
+    public var version: String {
+        get { payload.getString(at: payload.readerIndex + 1, length: versionLength) ?? "" }
+        set {
+            var rewritten = ByteBuffer()
+            rewritten.writeInteger(UInt8(10))
+            rewritten.writeString(newValue)
+            var rest = payload.getSlice(at: payload.readerIndex + 1 + versionLength, length: payload.readableBytes - 1 - versionLength)!
+            rewritten.writeBuffer(&rest)
+            lowerFlags += newValue.utf8.count - versionLength
+            payload = rewritten
+        }
+    }
+
+    private var versionLength: Int { lowerFlags - 1 - 4 - 8 - 1 - 1 }
 
     public var capabilities: MySQLCapabilities {
         get {

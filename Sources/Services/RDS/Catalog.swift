@@ -105,7 +105,7 @@ enum RDSCatalog {
 
     static let auroraMySQL = Engine(
         name: "aurora-mysql", description: "Aurora MySQL", licenseModel: "general-public-license", defaultPort: 3306,
-        isAurora: true, server: nil, exportableLogTypes: ["audit", "error", "general", "iam-db-auth-error", "instance", "slowquery"],
+        isAurora: true, server: .mariadb, exportableLogTypes: ["audit", "error", "general", "iam-db-auth-error", "instance", "slowquery"],
         instanceClasses: auroraClasses,
         versions: auroraMySQLReleases.map { release, mysql in
             Version(engine: "aurora-mysql", string: "8.0.mysql_aurora.\(release)", major: "8.0", family: "aurora-mysql8.0",

@@ -483,10 +483,7 @@ enum ClusterRules {
             throw RDSError.invalidParameterValue("Invalid DB engine: \(name)")
         }
         guard engine.isAurora else {
-            throw RDSError.invalidParameterValue("Kerbside serves Aurora DB clusters (engine aurora-postgresql); \(name) Multi-AZ DB clusters are not served.")
-        }
-        guard engine.server != nil else {
-            throw RDSError.invalidParameterValue("Kerbside does not run \(name) clusters yet; aurora-postgresql clusters are served.")
+            throw RDSError.invalidParameterValue("Kerbside serves Aurora DB clusters (engines aurora-postgresql and aurora-mysql); \(name) Multi-AZ DB clusters are not served.")
         }
         return engine
     }

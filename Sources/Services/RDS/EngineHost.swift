@@ -27,6 +27,8 @@ public actor EngineHost {
     /// reaches each server, and the relay listening on its endpoint while it runs.
     private var doorTargets: [String: ConnectionRelay.Target] = [:]
     private var doors: [String: ConnectionRelay] = [:]
+    /// The front door's replica entrance on each endpoint's address, where the engine has one.
+    private var replicaDoors: [String: ConnectionRelay] = [:]
     /// IAM-token logins and the record of refused ones.
     public nonisolated let logins: DatabaseLogins
 
@@ -201,7 +203,9 @@ public actor EngineHost {
     }
 
     private nonisolated func replicationSource(_ primary: RDSInstance, for replica: RDSInstance) throws -> ReplicationSource {
-        ReplicationSource(folder: try server(of: primary).folder, address: primary.address, port: primary.port,
+        let entrance = try engine(named: primary.engine).frontDoor?.replicaEntrance
+        return ReplicationSource(folder: try server(of: primary).folder, address: primary.address,
+                          port: entrance?.port(besides: primary.port) ?? primary.port,
                           replicaName: replica.identifier.replacingOccurrences(of: "-", with: "_"))
     }
 
@@ -277,7 +281,7 @@ public actor EngineHost {
         // The endpoint names and the address never change, so one certificate serves every start and reload.
         if !server.hasTLS {
             let tls = try certificateAuthority().serverCertificate(hostNames: context.certificateNames + ["localhost"],
-                                                                   addresses: [instance.address, "127.0.0.1"])
+                                                                   addresses: context.certificateAddresses)
             try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
         }
         if let cluster = context.cluster {
@@ -321,24 +325,35 @@ public actor EngineHost {
         guard let door = try engine(named: instance.engine).frontDoor, let target = doorTargets[instance.resourceId] else { return true }
         if let open = doors[instance.resourceId], open.address == instance.address, open.port == instance.port {
             open.route(to: [target])
+            replicaDoors[instance.resourceId]?.route(to: [target])
             return true
         }
         await closeDoor(instance)
         let relay = ConnectionRelay(address: instance.address, port: instance.port, session: door.session)
-        do {
-            try await relay.start()
-        } catch {
-            await fail(instance, reason: "the endpoint cannot listen on \(instance.address):\(instance.port): \(error)")
-            return false
+        var entrance: ConnectionRelay?
+        if let replicas = door.replicaEntrance {
+            entrance = ConnectionRelay(address: instance.address, port: replicas.port(besides: instance.port), session: replicas.session)
         }
-        relay.route(to: [target])
+        for listener in [relay] + (entrance.map { [$0] } ?? []) {
+            do {
+                try await listener.start()
+            } catch {
+                await relay.stop()
+                await entrance?.stop()
+                await fail(instance, reason: "the endpoint cannot listen on \(listener.address):\(listener.port): \(error)")
+                return false
+            }
+            listener.route(to: [target])
+        }
         doors[instance.resourceId] = relay
+        replicaDoors[instance.resourceId] = entrance
         return true
     }
 
-    /// Stops the relay on the instance's endpoint (connections already made stay until the server ends them).
+    /// Stops the relays on the instance's endpoint address (connections already made stay until the server ends them).
     private func closeDoor(_ instance: RDSInstance) async {
         await doors.removeValue(forKey: instance.resourceId)?.stop()
+        await replicaDoors.removeValue(forKey: instance.resourceId)?.stop()
     }
 
     /// Applies changed settings to a running server: rewrites them and reloads (no restart).
@@ -578,8 +593,9 @@ public actor EngineHost {
         await withTaskGroup(of: Void.self) { group in
             for name in names { group.addTask { await supervisor.stop(name) } }
         }
-        for door in doors.values { await door.stop() }
+        for door in Array(doors.values) + Array(replicaDoors.values) { await door.stop() }
         doors = [:]
+        replicaDoors = [:]
         doorTargets = [:]
         for folder in [enginesFolder, clustersFolder, snapshotsFolder] { try? FileManager.default.removeItem(at: folder) }
         await logins.forgetAll()

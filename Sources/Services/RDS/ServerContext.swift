@@ -59,6 +59,13 @@ struct ServerContext: Sendable {
         guard let cluster else { return [instance.endpointHost] }
         return [instance.endpointHost] + ClusterNames.wildcards(of: cluster)
     }
+
+    /// The addresses it carries too, for clients that verify the address they dialled (the
+    /// `mariadb` client with no DNS for the names): its own, and a member's cluster and reader
+    /// endpoints', which never change (a custom endpoint, made later, is verified by name).
+    var certificateAddresses: [String] {
+        [instance.address] + (cluster.map { [$0.address, $0.readerAddress] } ?? []) + ["127.0.0.1"]
+    }
 }
 
 /// The names of a cluster's endpoints: `<id>.cluster-<uid>.<region>.rds.amazonaws.com`, with
