@@ -63,19 +63,19 @@ def instance_available(rds, name):
     return instance["DBInstanceStatus"] == "available"
 
 
-def add_member(rds, cluster, name):
-    rds.create_db_instance(DBInstanceIdentifier=name, DBClusterIdentifier=cluster, Engine="aurora-postgresql",
+def add_member(rds, cluster, name, engine="aurora-postgresql"):
+    rds.create_db_instance(DBInstanceIdentifier=name, DBClusterIdentifier=cluster, Engine=engine,
                            DBInstanceClass="db.r6g.large")
 
 
-def timed_cluster(rds, name):
+def timed_cluster(rds, name, engine="aurora-postgresql", master=MASTER_USER):
     """Milliseconds from CreateDBCluster until the cluster, its writer and its reader are all
     available (members asked for at once, as Terraform does)."""
     started = time.monotonic()
-    rds.create_db_cluster(DBClusterIdentifier=name, Engine="aurora-postgresql", MasterUsername=MASTER_USER,
+    rds.create_db_cluster(DBClusterIdentifier=name, Engine=engine, MasterUsername=master,
                           MasterUserPassword=MASTER_PASSWORD)
-    add_member(rds, name, f"{name}-1")
-    add_member(rds, name, f"{name}-2")
+    add_member(rds, name, f"{name}-1", engine)
+    add_member(rds, name, f"{name}-2", engine)
     wait(lambda: cluster_state(rds, name)["Status"] == "available" and all(
         instance_available(rds, f"{name}-{n}") for n in (1, 2)), f"{name} and its members")
     return (time.monotonic() - started) * 1000

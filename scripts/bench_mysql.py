@@ -1,21 +1,23 @@
 #!/usr/bin/env python3
-"""MySQL-family benchmark: CreateDBInstance (engine mysql) to `available`, password logins per
-second through Kerbside's MySQL front door (over TLS and in plaintext) with PyMySQL, and the
-memory of an idle instance. Run by `make bench`.
+"""MySQL-family benchmark: CreateDBInstance (engine mysql) to `available`, an Aurora MySQL cluster
+with a writer and a reader to all `available`, logins per second through Kerbside's MySQL front
+door with PyMySQL (passwords over TLS and in plaintext, IAM tokens), and the memory of an idle
+instance and of a three-member cluster. Run by `make bench`.
 
 Loopback only, against a Kerbside this script starts in a fresh data dir and stops by its pid;
 every wait has a deadline and every loop a count and a time limit. Results print as Markdown."""
 import argparse
+import json
 import ssl
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pymysql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_aurora import add_member, instance_available, timed_cluster, wait  # noqa: E402
 from bench_rds import Kerbside, children, cmdline, pss_mb  # noqa: E402
 
 MASTER, PASSWORD = "admin", "Master-Pass-123"
@@ -39,12 +41,12 @@ def create_until_available(rds, identifier):
     sys.exit(f"{identifier} was not available within {WAIT_LIMIT} s")
 
 
-def logins_per_second(address, port, context):
+def logins_per_second(address, port, context, user=MASTER, password=PASSWORD):
     """Connect, log in, `SELECT 1`, close, in a loop bounded by time and count."""
     count, deadline = 0, time.monotonic() + LOGIN_SECONDS
     started = time.monotonic()
     while time.monotonic() < deadline and count < LOGIN_LIMIT:
-        options = dict(host=address, port=port, user=MASTER, password=PASSWORD, connect_timeout=10)
+        options = dict(host=address, port=port, user=user, password=password, connect_timeout=10)
         options.update(ssl=context) if context else options.update(ssl_disabled=True)
         connection = pymysql.connect(**options)
         with connection.cursor() as cursor:
@@ -52,6 +54,38 @@ def logins_per_second(address, port, context):
         connection.close()
         count += 1
     return count / (time.monotonic() - started)
+
+
+def iam_logins_per_second(kerbside, rds, instance, address, port, context):
+    """IAM-token logins of an `AWSAuthenticationPlugin` account, reusing one token (valid for 15
+    minutes), so the loop measures the door's check and not the client's signing."""
+    identifier = instance["DBInstanceIdentifier"]
+    rds.modify_db_instance(DBInstanceIdentifier=identifier, EnableIAMDatabaseAuthentication=True, ApplyImmediately=True)
+    wait(lambda: instance_available(rds, identifier), f"IAM authentication on {identifier}")
+    master = pymysql.connect(host=address, port=port, user=MASTER, password=PASSWORD, ssl=context, connect_timeout=10)
+    with master.cursor() as cursor:
+        cursor.execute("CREATE USER app IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'")
+    master.close()
+    iam = kerbside.client("iam")
+    iam.create_user(UserName="bench")
+    iam.put_user_policy(UserName="bench", PolicyName="connect", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "rds-db:connect",
+                                                "Resource": f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{instance['DbiResourceId']}/app"}]}))
+    key = iam.create_access_key(UserName="bench")["AccessKey"]
+    signer = kerbside.client("rds", key["AccessKeyId"], key["SecretAccessKey"])
+    token = signer.generate_db_auth_token(DBHostname=instance["Endpoint"]["Address"], Port=port, DBUsername="app", Region="us-east-1")
+    return logins_per_second(address, port, context, user="app", password=token)
+
+
+def three_member_cluster_pss(kerbside, rds):
+    """PSS of the MariaDB servers of an idle Aurora MySQL cluster with a writer and two readers."""
+    timed_cluster(rds, "measured", engine="aurora-mysql", master=MASTER)
+    add_member(rds, "measured", "measured-3", "aurora-mysql")
+    wait(lambda: instance_available(rds, "measured-3"), "the third member")
+    time.sleep(1)
+    ids = [rds.describe_db_instances(DBInstanceIdentifier=f"measured-{n}")["DBInstances"][0]["DbiResourceId"] for n in (1, 2, 3)]
+    servers = [pid for pid in children(kerbside.process.pid) if "mariadbd" in cmdline(pid) and any(i in cmdline(pid) for i in ids)]
+    return sum(map(pss_mb, servers))
 
 
 def main():
@@ -75,9 +109,12 @@ def main():
         context.check_hostname = False     # reached by address; the name is checked in the e2e suite
         tls = logins_per_second(address, port, context)
         plain = logins_per_second(address, port, None)
+        iam = iam_logins_per_second(kerbside, rds, instance, address, port, context)
         time.sleep(1)
         servers = [pid for pid in children(kerbside.process.pid) if "mariadbd" in cmdline(pid)]
         memory = [pss_mb(pid) for pid in servers]
+        clusters = [timed_cluster(rds, f"aurora-{run}", engine="aurora-mysql", master=MASTER) for run in range(arguments.runs)]
+        cluster_memory = three_member_cluster_pss(kerbside, rds)
         print("| MySQL-family measure | Result |")
         print("|---|---|")
         print(f"| CreateDBInstance (mysql) → available, first (template made) | {first * 1000:.0f} ms |")
@@ -85,8 +122,12 @@ def main():
               f"(max {max(times) * 1000:.0f} ms) |")
         print(f"| Password logins through the front door, TLS (PyMySQL, one client) | {tls:.0f}/s |")
         print(f"| Password logins through the front door, plaintext | {plain:.0f}/s |")
+        print(f"| IAM-token logins through the front door, TLS (one client, one token) | {iam:.0f}/s |")
+        print(f"| Aurora MySQL cluster + writer + reader → all available, median of {len(clusters)} | "
+              f"{statistics.median(clusters):.0f} ms (max {max(clusters):.0f} ms) |")
         if memory:
             print(f"| Idle MariaDB server (PSS, median of {len(memory)}) | {statistics.median(memory):.0f} MB |")
+        print(f"| Idle Aurora MySQL cluster of three members (PSS) | {cluster_memory:.0f} MB |")
     finally:
         kerbside.stop()
 
