@@ -11,9 +11,10 @@ profile=${1:-run}
 # Build: SQLite headers for GRDB, a C compiler and PAM's headers for Kerbside's PAM module.
 # Runtime: MIT Kerberos (one KDC per directory), PostgreSQL (one server per PostgreSQL DB
 # instance, run as the `postgres` user the package creates; psql is its client) and MariaDB
-# (one server per MySQL-family DB instance, run as `mysql`; the mariadb client is its client).
+# (one server per MySQL-family DB instance, run as `mysql`; the mariadb client is its client),
+# with MariaDB's GSSAPI plugins for `IDENTIFIED VIA gssapi` accounts.
 run_packages=(libsqlite3-dev pkg-config gcc libpam0g-dev krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client
-              mariadb-server mariadb-client)
+              mariadb-server mariadb-client mariadb-plugin-gssapi-server mariadb-plugin-gssapi-client)
 test_packages=(python3-pip)
 bench_packages=(wrk)
 

@@ -132,6 +132,9 @@ public struct ServerSettings: Sendable, Equatable {
     public var loginGateway: LoginGateway
     /// Members of the engine's Kerberos role log in with Kerberos (the server joined a directory).
     public var kerberos: Bool
+    /// The principal clients get Kerberos tickets for (`mysql/<endpoint>@REALM`) once the
+    /// server has a directory, from before the join completes (MariaDB reads it only at start).
+    public var servicePrincipal: String?
     /// The parameter groups' values, under the engine's own names (`rds.force_ssl`,
     /// `krb_caseins_users`, …); the engine picks the ones it knows.
     public var parameters: [String: String]
@@ -166,7 +169,7 @@ public struct ServerSettings: Sendable, Equatable {
     }
 
     public init(address: String, port: Int, resourceId: String, iamAuthentication: Bool, loginGateway: LoginGateway,
-                kerberos: Bool, parameters: [String: String], changeArchive: URL, role: Role = .primary, recovery: Recovery? = nil,
+                kerberos: Bool, servicePrincipal: String? = nil, parameters: [String: String], changeArchive: URL, role: Role = .primary, recovery: Recovery? = nil,
                 reportedVersion: String? = nil, auroraVersion: String? = nil) {
         self.address = address
         self.port = port
@@ -174,6 +177,7 @@ public struct ServerSettings: Sendable, Equatable {
         self.iamAuthentication = iamAuthentication
         self.loginGateway = loginGateway
         self.kerberos = kerberos
+        self.servicePrincipal = servicePrincipal
         self.parameters = parameters
         self.changeArchive = changeArchive
         self.role = role

@@ -88,18 +88,19 @@ class MySQLClients:
                                        password=password, ssl_ca=str(self.ca_bundle), ssl_verify_cert=True,
                                        use_pure=True, connection_timeout=10, **options)
 
-    def cli(self, instance: dict, sql: str, user: str = MASTER, password: str = MASTER_PASSWORD,
-            *flags: str) -> Outcome:
-        """The `mariadb` client, TLS verified (the certificate names the endpoint's address too)."""
+    def cli(self, instance: dict, sql: str, user: str = MASTER, password: str | None = MASTER_PASSWORD,
+            *flags: str, environment: dict[str, str] | None = None) -> Outcome:
+        """The `mariadb` client, TLS verified (the certificate names the endpoint's address too);
+        with no password, as a Kerberos login takes it (`environment` names the ticket cache)."""
         if shutil.which("mariadb") is None:
             pytest.fail("the mariadb client is not installed (mariadb-client); make test installs it")
         self.refresh()
         endpoint = instance["Endpoint"]
         command = ["mariadb", "--no-defaults", "-h", self.address(endpoint["Address"]), "-P", str(endpoint["Port"]),
-                   "-u", user, f"--password={password}", "--protocol=tcp", "--batch", "--skip-column-names",
-                   "--connect-timeout=10", *flags, "-e", sql]
+                   "-u", user, *([f"--password={password}"] if password is not None else []), "--protocol=tcp", "--batch",
+                   "--skip-column-names", "--connect-timeout=10", *flags, "-e", sql]
         if "--skip-ssl" not in flags:
             command[2:2] = [f"--ssl-ca={self.ca_bundle}", "--ssl-verify-server-cert"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
-                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir)})
+                              env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.workdir), **(environment or {})})
         return Outcome(done.returncode, done.stdout, done.stderr)

@@ -13,6 +13,12 @@ public struct MariaDBInstallation: Sendable {
     /// MariaDB's plugins, which each server's own plugin folder links to.
     public var plugins: String { "/usr/lib/mysql/plugin" }
 
+    /// MariaDB's GSSAPI server plugin (mariadb-plugin-gssapi-server), for `IDENTIFIED VIA gssapi`.
+    public var gssapiPlugin: String? {
+        let path = plugins + "/auth_gssapi.so"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     /// Kerbside's server plugins (`Sources/mariadb_kerbside`), built by the Makefile beside
     /// Kerbside's executable; nil when they were not built.
     public var kerbsidePlugins: URL? {

@@ -42,6 +42,8 @@ public struct MariaDBServer: DatabaseServer {
     var secretFile: URL { runDirectory.appendingPathComponent("front-door.secret") }
     static let kerbsidePluginLibrary = "kerbside_auth.so"
     var pidFile: URL { runDirectory.appendingPathComponent("mariadbd.pid") }
+    /// What `auth_gssapi` reads: the keytab, or its stand-in while there is none.
+    var gssapiKeytab: URL { runDirectory.appendingPathComponent("gssapi.keytab") }
     var administratorFile: URL { dataDirectory.appendingPathComponent(MariaDBTemplate.administratorFile) }
     var environment: [String: String] { ["PATH": "/usr/bin:/usr/sbin:/bin", "LC_ALL": "C.UTF-8"] }
 
@@ -61,6 +63,10 @@ public struct MariaDBServer: DatabaseServer {
     /// replicas and point-in-time restores read, the version it reports, and the parameter
     /// groups' values MariaDB knows. `require_secure_transport` is the front door's to enforce.
     public func configure(_ settings: ServerSettings) throws {
+        // A cluster's change may reach a member still being made: its settings come with its files.
+        guard FileManager.default.fileExists(atPath: dataDirectory.path) else {
+            throw EngineError("the server's files are not made yet")
+        }
         let archive = Self.archive(of: settings)
         try files.makePrivateFolder(archive)
         try writeCharacterSets()
@@ -96,6 +102,14 @@ public struct MariaDBServer: DatabaseServer {
             "read_only = \(settings.role == .primary ? "OFF" : "ON")",
         ]
         if let version = settings.reportedVersion { lines.append("version = \(version)") }
+        if installation.gssapiPlugin != nil {
+            // MariaDB's own `IDENTIFIED VIA gssapi` accounts, on every server (see GSSAPIKeytab).
+            let principal = Self.gssapiPrincipal(settings)
+            if !FileManager.default.fileExists(atPath: gssapiKeytab.path) {
+                try GSSAPIKeytab.refresh(gssapiKeytab, from: keytab, principal: principal, user: user)
+            }
+            lines += ["plugin_load_add = auth_gssapi", "gssapi_keytab_path = \(gssapiKeytab.path)", "gssapi_principal_name = \(principal)"]
+        }
         for name in ["long_query_time", "time_zone"] {
             if let value = settings.parameters[name] { lines.append("\(name == "time_zone" ? "default_time_zone" : name) = '\(value)'") }
         }
@@ -187,6 +201,17 @@ public struct MariaDBServer: DatabaseServer {
     /// Its loadable function, as `loadKerbsideLibrary` lists it beside the plugins.
     static let auroraVersionFunction = "aurora_version()"
 
+    /// The principal `auth_gssapi` accepts tickets for; a name no KDC knows while the server has no directory.
+    static func gssapiPrincipal(_ settings: ServerSettings) -> String {
+        settings.servicePrincipal ?? "mysql/\(settings.resourceId.lowercased()).kerbside.invalid@KERBSIDE.INVALID"
+    }
+
+    /// `auth_gssapi` takes the server's keytab once it is there, and loses it when it goes.
+    private func refreshGSSAPIKeytab(_ settings: ServerSettings) throws {
+        guard installation.gssapiPlugin != nil else { return }
+        try GSSAPIKeytab.refresh(gssapiKeytab, from: keytab, principal: Self.gssapiPrincipal(settings), user: user)
+    }
+
     /// This server's folder in the change archive: a cluster's archive is shared by each member
     /// that is ever its writer, and each writer's binary log numbers its files from 1.
     static func archive(of settings: ServerSettings) -> URL {
@@ -247,6 +272,7 @@ public struct MariaDBServer: DatabaseServer {
         }
         if let value = Int(settings.parameters["max_connections"] ?? "") { sql += "SET GLOBAL max_connections = \(value);\n" }
         if !sql.isEmpty { try await administer(sql, port: settings.port) }
+        try refreshGSSAPIKeytab(settings)
         try await loadKerbsideLibrary(settings)
         try await follow(settings.role)
     }
@@ -256,6 +282,7 @@ public struct MariaDBServer: DatabaseServer {
     /// had when the copy began before it serves; a primary follows nobody.
     public func started(_ settings: ServerSettings) async throws {
         let replaying = hasPendingHistory
+        try refreshGSSAPIKeytab(settings)
         try await loadKerbsideLibrary(settings, everyPlugin: replaying)
         if replaying {
             try await replayHistory(settings.recovery)

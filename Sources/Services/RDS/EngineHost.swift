@@ -272,9 +272,11 @@ public actor EngineHost {
             role = .replica(of: try replicationSource(primary, for: instance))
         }
         let version = RDSCatalog.version(instance.engineVersion, engine: instance.engine)
+        let service = try engine(named: instance.engine).kerberosServiceName
         let settings = ServerSettings(
             address: instance.address, port: instance.port, resourceId: instance.resourceId,
             iamAuthentication: context.iamAuthentication, loginGateway: await logins.gateway, kerberos: context.kerberos,
+            servicePrincipal: context.realm.map { "\(service)/\(instance.endpointHost)@\($0)" },
             parameters: parameters, changeArchive: changeArchive(of: instance), role: role, recovery: recovery,
             reportedVersion: version?.reportedVersion, auroraVersion: version?.auroraRelease)
         try server.configure(settings)

@@ -358,17 +358,11 @@ enum InstanceRules {
         }
     }
 
-    /// RDS for MariaDB cannot join a directory. RDS for MySQL can, with its PAM-based Active
-    /// Directory logins, which Kerbside does not run yet; it says so rather than join for show.
+    /// RDS for MariaDB cannot join a directory. RDS for MySQL can; its servers take MariaDB's
+    /// `IDENTIFIED VIA gssapi` accounts once joined (RDS's own `auth_pam` ones are still to come).
     static func refuseDomain(engine: RDSCatalog.Engine) throws {
-        switch engine.name {
-        case "mariadb":
-            throw RDSError.invalidParameterCombination("Kerberos authentication is not supported for engine mariadb.")
-        case "mysql":
-            throw RDSError.invalidParameterCombination("Kerbside does not run RDS for MySQL's Active Directory authentication yet; join a postgres instance or an Aurora cluster instead.")
-        default:
-            return
-        }
+        guard engine.name == "mariadb" else { return }
+        throw RDSError.invalidParameterCombination("Kerberos authentication is not supported for engine mariadb.")
     }
 
     static func port(_ value: Int?) throws -> Int? {

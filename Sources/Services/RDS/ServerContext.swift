@@ -10,6 +10,8 @@ struct ServerContext: Sendable {
     var cluster: RDSCluster?
     /// The cluster's writer (for a reader) or the source (for a read replica); nil for a primary.
     var primary: RDSInstance?
+    /// The realm of the directory hosting the server's domain, once it has one (joined or not yet).
+    var realm: String?
 
     static func load(_ resourceId: String, _ db: Database) throws -> ServerContext? {
         guard let instance = try RDSInstance.withId(resourceId).fetchOne(db) else { return nil }
@@ -20,6 +22,7 @@ struct ServerContext: Sendable {
         } else if let source = instance.replicaSourceResourceId {
             context.primary = try RDSInstance.withId(source).fetchOne(db)
         }
+        context.realm = try DomainJoin.hosting(context.cluster?.domain ?? instance.domain, db)?.realm
         return context
     }
 

@@ -1,0 +1,81 @@
+"""Kerberos on the MySQL family, as far as it goes today: MariaDB's own `IDENTIFIED VIA gssapi`
+with the `mariadb` client, on an RDS for MySQL instance and an Aurora MySQL cluster joined to an
+AWS Managed Microsoft AD; `kinit` first, then a login with no password through every endpoint,
+over verified TLS; no ticket, or another user's, is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusters import cluster_with_members, eventually, wait_for_cluster
+from databases import kerberos_role, wait_for_status
+from directories import create_directory, user_with_password
+from kerberos import KerberosClient
+from mysql_clients import MySQLClients, at
+from test_mysql import create_mysql
+
+REALM = "CORP.EXAMPLE.COM"
+ALICE_PASSWORD = "Wonder-Land-42"
+
+
+@pytest.fixture
+def my(endpoint, tmp_path):
+    return MySQLClients(endpoint, tmp_path)
+
+
+@pytest.fixture
+def krb(endpoint, tmp_path):
+    return KerberosClient(endpoint, tmp_path)
+
+
+@pytest.fixture
+def directory(ds, dsdata, ec2):
+    directory = create_directory(ds, ec2)
+    ds.enable_directory_data_access(DirectoryId=directory)
+    user_with_password(ds, dsdata, directory, "alice", ALICE_PASSWORD)
+    user_with_password(ds, dsdata, directory, "bob", "Rabbit-Hole-123")
+    return directory
+
+
+def kerberos_login(my, krb, endpoint: dict, user: str, cache: str):
+    krb.refresh()
+    return my.cli(endpoint, "SELECT CURRENT_USER(), @@read_only", user, None, environment=krb.environment(cache))
+
+
+def test_an_instance_joined_to_a_directory_takes_gssapi_logins(rds, iam, my, krb, directory):
+    create_mysql(rds, "shop", Domain=directory, DomainIAMRoleName=kerberos_role(iam))
+    instance = eventually(lambda: (lambda i: i if i["DomainMemberships"] and i["DomainMemberships"][0]["Status"] == "kerberos-enabled"
+                                   else None)(wait_for_status(rds, "shop")), timeout=30)
+    my.query(instance, f"CREATE USER alice IDENTIFIED VIA gssapi USING 'alice@{REALM}'")
+    krb.refresh()
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    login = kerberos_login(my, krb, instance, "alice", "alice")
+    assert login.ok and login.stdout.split() == ["alice@%", "0"], login.stderr
+
+    # No ticket, or bob's ticket for alice's account: refused, as MariaDB refuses them.
+    assert not kerberos_login(my, krb, instance, "alice", "nobody").ok
+    assert krb.kinit(f"bob@{REALM}", "Rabbit-Hole-123", cache="bob").ok
+    refused = kerberos_login(my, krb, instance, "alice", "bob")
+    assert not refused.ok and "ERROR 1045" in refused.stderr
+
+    # A snapshot of it, restored without a directory, keeps the account and refuses its tickets.
+    rds.create_db_snapshot(DBSnapshotIdentifier="shop-1", DBInstanceIdentifier="shop")
+    eventually(lambda: rds.describe_db_snapshots(DBSnapshotIdentifier="shop-1")["DBSnapshots"][0]["Status"] == "available", timeout=30)
+    rds.restore_db_instance_from_db_snapshot(DBInstanceIdentifier="copy", DBSnapshotIdentifier="shop-1")
+    copy = wait_for_status(rds, "copy")
+    assert my.query(copy, "SELECT plugin FROM mysql.user WHERE user = 'alice'") == [("gssapi",)]
+    assert not kerberos_login(my, krb, copy, "alice", "alice").ok
+
+
+def test_a_cluster_joined_to_a_directory_takes_gssapi_logins_on_every_endpoint(rds, iam, my, krb, directory):
+    cluster = cluster_with_members(rds, "kerb", readers=1, engine="aurora-mysql", Domain=directory,
+                                   DomainIAMRoleName=kerberos_role(iam))
+    cluster = wait_for_cluster(rds, "kerb", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
+    my.query(at(cluster["Endpoint"]), f"CREATE USER alice IDENTIFIED VIA gssapi USING 'alice@{REALM}'")
+    krb.refresh()
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    member = rds.describe_db_instances(DBInstanceIdentifier="kerb-2")["DBInstances"][0]
+    expected = {cluster["Endpoint"]: "0", cluster["ReaderEndpoint"]: "1", member["Endpoint"]["Address"]: "1"}
+    for name, read_only in expected.items():
+        login = eventually(lambda: (lambda outcome: outcome if outcome.ok else None)(kerberos_login(my, krb, at(name), "alice", "alice")))
+        assert login.stdout.split() == ["alice@%", read_only], (name, login.stderr)
