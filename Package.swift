@@ -52,8 +52,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client krb5.conf.
-        .target(name: "Kerberos", dependencies: ["Runtime"]),
+        // MIT Kerberos's GSSAPI library (libkrb5-dev), for accepting Kerberos logins in Kerbside itself.
+        .systemLibrary(name: "CGSSAPI", pkgConfig: "krb5-gssapi", providers: [.apt(["libkrb5-dev"])]),
+        // MIT Kerberos realms: files, principals (kadmin.local), the KDC's process spec, client
+        // krb5.conf; the acceptor's side of a Kerberos login (GSSAPI) for the MySQL front door.
+        .target(name: "Kerberos", dependencies: ["Runtime", "CGSSAPI"]),
         // Database servers behind one seam: PostgreSQL and MariaDB from template data directories,
         // run as unprivileged users; the MySQL-protocol front door of the MySQL family's
         // endpoints; the CA that signs their TLS certificates; password verifiers.

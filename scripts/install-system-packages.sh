@@ -8,12 +8,13 @@ set -euo pipefail
 
 profile=${1:-run}
 
-# Build: SQLite headers for GRDB, a C compiler and PAM's headers for Kerbside's PAM module.
+# Build: SQLite headers for GRDB, a C compiler, PAM's headers for Kerbside's PAM module, and GSSAPI's (libkrb5-dev)
+# for the MySQL front door's Kerberos logins.
 # Runtime: MIT Kerberos (one KDC per directory), PostgreSQL (one server per PostgreSQL DB
 # instance, run as the `postgres` user the package creates; psql is its client) and MariaDB
 # (one server per MySQL-family DB instance, run as `mysql`; the mariadb client is its client),
 # with MariaDB's GSSAPI plugins for `IDENTIFIED VIA gssapi` accounts.
-run_packages=(libsqlite3-dev pkg-config gcc libpam0g-dev krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client
+run_packages=(libsqlite3-dev pkg-config gcc libpam0g-dev libkrb5-dev krb5-kdc krb5-admin-server krb5-user postgresql postgresql-client
               mariadb-server mariadb-client mariadb-plugin-gssapi-server mariadb-plugin-gssapi-client)
 test_packages=(python3-pip)
 bench_packages=(wrk)

@@ -79,3 +79,45 @@ def test_a_cluster_joined_to_a_directory_takes_gssapi_logins_on_every_endpoint(r
     for name, read_only in expected.items():
         login = eventually(lambda: (lambda outcome: outcome if outcome.ok else None)(kerberos_login(my, krb, at(name), "alice", "alice")))
         assert login.stdout.split() == ["alice@%", read_only], (name, login.stderr)
+
+
+def connector_login(my, krb, endpoint: dict, user: str, cache: str, monkeypatch, password: str = ""):
+    """mysql-connector-python's own Kerberos client (pure Python), in this process: the ticket
+    cache and krb5.conf go in through its environment."""
+    krb.refresh()
+    environment = krb.environment(cache)
+    monkeypatch.setenv("KRB5_CONFIG", environment["KRB5_CONFIG"])
+    # The connector prefixes `FILE:` itself.
+    monkeypatch.setenv("KRB5CCNAME", environment["KRB5CCNAME"].removeprefix("FILE:"))
+    connection = my.connector(endpoint, user=user, password=password)
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT CURRENT_USER(), @@external_user, @@read_only")
+        return cursor.fetchone()
+    finally:
+        connection.close()
+
+
+def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, my, krb, directory, kerbside, monkeypatch):
+    cluster = cluster_with_members(rds, "guide", readers=1, engine="aurora-mysql", Domain=directory,
+                                   DomainIAMRoleName=kerberos_role(iam))
+    cluster = wait_for_cluster(rds, "guide", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
+    writer, reader = at(cluster["Endpoint"]), at(cluster["ReaderEndpoint"])
+    my.query(writer, f"CREATE USER alice@'%' IDENTIFIED WITH authentication_kerberos AS '{REALM}'")
+    krb.refresh()
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    assert connector_login(my, krb, writer, "alice", "alice", monkeypatch) == ("alice@%", f"alice@{REALM}", 0)
+    member = rds.describe_db_instances(DBInstanceIdentifier="guide-2")["DBInstances"][0]
+    for endpoint in (reader, member):
+        assert eventually(lambda: succeeds_with_ticket(my, krb, endpoint, monkeypatch)), endpoint
+        assert connector_login(my, krb, endpoint, "alice", "alice", monkeypatch) == ("alice@%", f"alice@{REALM}", 1)
+    # With no ticket, the AD password given to the client, as the guide allows.
+    assert connector_login(my, krb, writer, "alice", "none", monkeypatch, password=ALICE_PASSWORD)[0] == "alice@%"
+
+
+def succeeds_with_ticket(my, krb, endpoint, monkeypatch) -> bool:
+    try:
+        connector_login(my, krb, endpoint, "alice", "alice", monkeypatch)
+        return True
+    except Exception:
+        return False

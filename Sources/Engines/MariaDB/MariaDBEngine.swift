@@ -66,7 +66,8 @@ struct MariaDBFrontDoor: FrontDoor {
         guard let server = server as? MariaDBServer else { throw EngineError("the MySQL front door serves MariaDB servers only") }
         let door = try MySQLFrontDoor.Server(certificateFile: server.certificateFile.path, keyFile: server.keyFile.path,
                                              requireSecureTransport: settings.isOn("require_secure_transport"),
-                                             resourceId: settings.resourceId, secret: try server.frontDoorSecret())
+                                             resourceId: settings.resourceId, secret: try server.frontDoorSecret(),
+                                             servicePrincipal: settings.kerberos ? settings.servicePrincipal : nil)
         servers.set(door, socket: server.socket.path)
         return ConnectionRelay.Target(socketPath: server.socket.path)
     }

@@ -33,8 +33,11 @@ public struct MySQLFrontDoor: RelaySession {
         public let resourceId: String
         /// What proves to the server's Kerbside plugins that the door decided a login.
         public let secret: [UInt8]
+        /// The principal Kerberos clients get tickets for, while the server is joined to a directory.
+        public let servicePrincipal: String?
 
-        public init(certificateFile: String, keyFile: String, requireSecureTransport: Bool, resourceId: String, secret: [UInt8]) throws {
+        public init(certificateFile: String, keyFile: String, requireSecureTransport: Bool, resourceId: String, secret: [UInt8],
+                    servicePrincipal: String?) throws {
             var outside = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
@@ -48,6 +51,7 @@ public struct MySQLFrontDoor: RelaySession {
             self.requireSecureTransport = requireSecureTransport
             self.resourceId = resourceId
             self.secret = secret
+            self.servicePrincipal = servicePrincipal
         }
     }
 
@@ -232,9 +236,12 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
         guard words.count >= 2, words[0] == "kerbside" else { return close() }
         let plugin = words[1], accountString = words.count > 2 ? words[2] : ""
         stage = .awaitingClientSecret(plugin: plugin, accountString: accountString, serverSequence: question.sequence)
+        if plugin == Self.kerberosPlugin {
+            return askForTicket(realm: accountString)
+        }
         // A client that logged in with the cleartext plugin already gave its token or password.
         if login.plugin == "mysql_clear_password" && !login.authResponse.isEmpty {
-            decide(secret: String(decoding: login.authResponse, as: UTF8.self))
+            decide(secret: login.authResponse)
             return
         }
         clientSequence &+= 1
@@ -242,9 +249,30 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
                               promise: nil)
     }
 
+    /// Aurora MySQL's Kerberos accounts, as MySQL's `authentication_kerberos` asks its client:
+    /// the service principal to get a ticket for and the account's realm (so a user of a trusted
+    /// forest is asked for a ticket of its own realm), each a little-endian 16-bit length and text.
+    static let kerberosPlugin = "authentication_kerberos"
+
+    private func askForTicket(realm: String) {
+        guard let context else { return close() }
+        guard let service = server.servicePrincipal else {
+            // Not joined (the decider records why); the client is refused as MySQL refuses it.
+            return decide(secret: [])
+        }
+        var data: [UInt8] = []
+        for text in [service, realm] {
+            let bytes = Array(text.utf8)
+            data += [UInt8(bytes.count & 0xff), UInt8(bytes.count >> 8)] + bytes
+        }
+        clientSequence &+= 1
+        context.writeAndFlush(wrapOutboundOut(MySQLAuthSwitch.packet(plugin: "authentication_kerberos_client", data: data,
+                                                                     sequence: clientSequence).encoded()), promise: nil)
+    }
+
     /// The decider judges the login; the door answers the server (secret and principal) or
     /// refuses the client with MySQL's own words.
-    private func decide(secret: String) {
+    private func decide(secret: [UInt8]) {
         guard case .awaitingClientSecret(let plugin, let accountString, let serverSequence) = stage, let context, let login else { return }
         stage = .deciding
         let question = MySQLAccountLogin(resourceId: server.resourceId, user: login.user, plugin: plugin, accountString: accountString,
@@ -254,7 +282,14 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
         promise.completeWithTask { await decider.decide(question) }
         promise.futureResult.whenSuccess { [self] verdict in
             switch verdict {
-            case .allowed(let principal):
+            case .allowed(let principal, let reply):
+                if !reply.isEmpty {
+                    // After a status byte, as MySQL sends a plugin's data during a login.
+                    clientSequence &+= 1
+                    var payload = ByteBuffer(bytes: [0x01])
+                    payload.writeBytes(reply)
+                    context.writeAndFlush(wrapOutboundOut(MySQLPacket(sequence: clientSequence, payload: payload).encoded()), promise: nil)
+                }
                 stage = .awaitingServerVerdict(clientSequence: clientSequence)
                 var answer = ByteBuffer(bytes: server.secret)
                 answer.writeString(" " + principal)
@@ -303,8 +338,8 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
             backend?.writeAndFlush(packet.encoded(), promise: nil)
         case .awaitingClientSecret:
             clientSequence = packet.sequence
-            var secret = packet.payload.getString(at: packet.payload.readerIndex, length: packet.payload.readableBytes) ?? ""
-            if secret.hasSuffix("\0") { secret.removeLast() }
+            var secret = packet.payload.getBytes(at: packet.payload.readerIndex, length: packet.payload.readableBytes) ?? []
+            if case .awaitingClientSecret(let plugin, _, _) = stage, plugin != Self.kerberosPlugin, secret.last == 0 { secret.removeLast() }
             decide(secret: secret)
         default:
             close()

@@ -87,7 +87,8 @@ public struct MySQLAccountLogin: Sendable, CustomStringConvertible {
     public let plugin: String
     /// What the account names after `AS` (`RDS`, a realm).
     public let accountString: String
-    public let secret: String
+    /// What the client answered: a token or password (text), or a Kerberos AP-REQ.
+    public let secret: [UInt8]
     public let overTLS: Bool
     public let clientAddress: String
 
@@ -95,8 +96,9 @@ public struct MySQLAccountLogin: Sendable, CustomStringConvertible {
 }
 
 public enum MySQLLoginVerdict: Sendable, Equatable {
-    /// Logged in as this principal (what `@@external_user` shows).
-    case allowed(principal: String)
+    /// Logged in as this principal (what `@@external_user` shows); `reply` goes to the client
+    /// before the server's OK (a Kerberos AP-REP), when not empty.
+    case allowed(principal: String, reply: [UInt8] = [])
     /// Refused; the reason goes to Kerbside's log and health, the client reads MySQL's 1045.
     case refused(reason: String)
 }

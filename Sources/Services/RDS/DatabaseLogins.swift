@@ -1,5 +1,6 @@
 import Engines
 import Foundation
+import Kerberos
 import Logging
 import Runtime
 import State
@@ -100,8 +101,9 @@ public actor DatabaseLogins: MySQLLoginDecider {
     }
 
     /// A login the MySQL front door hands over: an IAM token (over TLS only) checked as
-    /// PostgreSQL's are; the other plugins' logins are not Kerbside's to decide yet.
+    /// PostgreSQL's are, or a Kerberos ticket for an `authentication_kerberos` account.
     public nonisolated func decide(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
+        if login.plugin == "authentication_kerberos" { return await decideKerberos(login) }
         guard login.plugin == "AWSAuthenticationPlugin" else {
             let reason = "\(login.plugin) logins are not served by Kerbside yet."
             await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
@@ -114,11 +116,39 @@ public actor DatabaseLogins: MySQLLoginDecider {
             return .refused(reason: reason)
         }
         let bind = LDAPBind(dn: "cn=\(login.user),ou=\(login.resourceId)", user: login.user, resource: login.resourceId,
-                            password: login.secret)
+                            password: String(decoding: login.secret, as: UTF8.self))
         switch await verifyLogin(bind, tokenVerifier) {
         case .success: return .allowed(principal: login.user)
         case .refused(let reason): return .refused(reason: reason)
         }
+    }
+
+    /// Aurora MySQL's `IDENTIFIED WITH authentication_kerberos AS 'REALM'` accounts: the client's
+    /// ticket, for the server's service principal, accepted with the server's keytab, must name
+    /// the account's user in the account's realm (`alice@CORP.EXAMPLE.COM`).
+    private nonisolated func decideKerberos(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
+        let expected = "\(login.user)@\(login.accountString)"
+        let context = try? await store.read { db in try ServerContext.load(login.resourceId, db) }
+        let reason: String
+        if let context, context.kerberos, let realm = context.realm,
+           let server = try? servers.server(of: context.instance), let engine = try? servers.engine(named: context.instance.engine) {
+            let service = "\(engine.kerberosServiceName)/\(context.instance.endpointHost)@\(realm)"
+            do {
+                let accepted = try KerberosAcceptor.accept(login.secret, servicePrincipal: service, keytab: server.keytab.path)
+                if accepted.principal.lowercased() == expected.lowercased() {
+                    logger.debug("Kerberos login of \(login.user) to \(login.resourceId) allowed as \(accepted.principal)")
+                    return .allowed(principal: accepted.principal, reply: accepted.reply)
+                }
+                reason = "The Kerberos ticket is \(accepted.principal)'s, not \(expected)'s."
+            } catch {
+                reason = "\(error)"
+            }
+        } else {
+            reason = "Kerberos authentication is not enabled: the \(context?.cluster == nil ? "DB instance" : "DB cluster") is not joined to a directory."
+        }
+        logger.notice("Kerberos login of \(login.user) to \(login.resourceId) refused: \(reason)")
+        await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
+        return .refused(reason: reason)
     }
 
     private func remember(_ refusal: RefusedLogin, of resourceId: String) {
