@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "ServicesTests", dependencies: ["Services", "State", "AWSWire", "SigV4", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "EnginesTests", dependencies: ["Engines", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "EnginesTests", dependencies: ["Engines", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                       .product(name: "NIOEmbedded", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
-"""Kerberos on the MySQL family, as far as it goes today: MariaDB's own `IDENTIFIED VIA gssapi`
-with the `mariadb` client, on an RDS for MySQL instance and an Aurora MySQL cluster joined to an
-AWS Managed Microsoft AD; `kinit` first, then a login with no password through every endpoint,
-over verified TLS; no ticket, or another user's, is refused."""
+"""Kerberos on the MySQL family: Aurora MySQL's `IDENTIFIED WITH 'authentication_kerberos' BY
+'REALM'` accounts with mysql-connector-python's own Kerberos client (after `kinit`, or with the AD
+password), and MariaDB's own `IDENTIFIED VIA gssapi` with the `mariadb` client, on an RDS for
+MySQL instance and an Aurora MySQL cluster joined to an AWS Managed Microsoft AD, through every
+endpoint over verified TLS; no ticket, or another user's, is refused."""
 
 from __future__ import annotations
 
@@ -103,7 +104,12 @@ def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, m
                                    DomainIAMRoleName=kerberos_role(iam))
     cluster = wait_for_cluster(rds, "guide", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
     writer, reader = at(cluster["Endpoint"]), at(cluster["ReaderEndpoint"])
-    my.query(writer, f"CREATE USER alice@'%' IDENTIFIED WITH authentication_kerberos AS '{REALM}'")
+    # The guide's statements verbatim, from the mariadb client and from PyMySQL: Kerbside's front
+    # door puts them in MariaDB's words.
+    created = my.cli(writer, f"CREATE USER alice@'%' IDENTIFIED WITH 'authentication_kerberos' BY '{REALM}';")
+    assert created.ok, created.stderr
+    my.query(writer, f"ALTER USER alice@'%' IDENTIFIED WITH 'authentication_kerberos' BY '{REALM}'")
+    assert my.query(writer, "SHOW CREATE USER alice")[0][0] == f"CREATE USER `alice`@`%` IDENTIFIED VIA authentication_kerberos USING '{REALM}'"
     krb.refresh()
     assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
     assert connector_login(my, krb, writer, "alice", "alice", monkeypatch) == ("alice@%", f"alice@{REALM}", 0)

@@ -20,7 +20,8 @@ import Synchronization
 ///    is one of Kerbside's (`kerbside_auth.so`): then the door speaks the client's side of that
 ///    plugin (an IAM token over `mysql_clear_password`), has the decider judge it, and answers
 ///    the server with the server's secret and the principal, or the client with MySQL's 1045;
-/// 5. once the server accepts or refuses the login, the two sides talk through a byte splice.
+/// 5. once the server accepts or refuses the login, the two sides talk through a byte splice,
+///    with Aurora's account statements MariaDB cannot parse put in its words on the way in.
 public struct MySQLFrontDoor: RelaySession {
     /// How the door treats logins to one server.
     public struct Server: Sendable {
@@ -392,6 +393,7 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
         // All on the connection's one event loop: no read can slip in between the handlers.
         context.pipeline.syncOperations.removeHandler(self)
             .flatMap { backend.pipeline.syncOperations.removeHandler(name: ServerSide.name) }
+            .flatMapThrowing { try client.pipeline.syncOperations.addHandler(AccountStatementRewriter()) }
             .flatMap { ByteSplice.join(client, backend) }
             .whenFailure { _ in
                 client.close(promise: nil)
