@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """MySQL-family benchmark: CreateDBInstance (engine mysql) to `available`, an Aurora MySQL cluster
 with a writer and a reader to all `available`, logins per second through Kerbside's MySQL front
-door with PyMySQL (passwords over TLS and in plaintext, IAM tokens), and the memory of an idle
+door (passwords over TLS and in plaintext, IAM tokens with PyMySQL; passwords and Kerberos
+tickets with mysql-connector-python), and the memory of an idle
 instance and of a three-member cluster. Run by `make bench`.
 
 Loopback only, against a Kerbside this script starts in a fresh data dir and stops by its pid;
 every wait has a deadline and every loop a count and a time limit. Results print as Markdown."""
 import argparse
 import json
+import os
 import ssl
 import statistics
 import sys
@@ -17,8 +19,8 @@ from pathlib import Path
 import pymysql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_aurora import add_member, instance_available, timed_cluster, wait  # noqa: E402
-from bench_rds import Kerbside, children, cmdline, pss_mb  # noqa: E402
+from bench_aurora import add_member, cluster_state, instance_available, timed_cluster, wait  # noqa: E402
+from bench_rds import Clients, Kerbside, children, cmdline, create_directory, directory_user, pss_mb  # noqa: E402
 
 MASTER, PASSWORD = "admin", "Master-Pass-123"
 POLL = 0.003
@@ -77,6 +79,59 @@ def iam_logins_per_second(kerbside, rds, instance, address, port, context):
     return logins_per_second(address, port, context, user="app", password=token)
 
 
+def connector_logins_per_second(address, port, ca, user, password, environment):
+    """mysql-connector-python (pure Python) logins in a bounded loop, in plaintext when `ca` is
+    None; Kerberos ones take the ticket cache and krb5.conf from `environment`."""
+    import mysql.connector
+    os.environ.update(environment)
+    tls = dict(ssl_ca=str(ca)) if ca else dict(ssl_disabled=True)
+    count, started = 0, time.monotonic()
+    while time.monotonic() - started < LOGIN_SECONDS and count < LOGIN_LIMIT:
+        connection = mysql.connector.connect(host=address, port=port, user=user, password=password, use_pure=True,
+                                             connection_timeout=10, **tls)
+        cursor = connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+        connection.close()
+        count += 1
+    return count / (time.monotonic() - started)
+
+
+def kerberos_and_password_logins(kerbside, rds, ca):
+    """Kerberos logins of an Aurora `authentication_kerberos` account after one kinit, beside
+    the master user's password logins, both with mysql-connector-python on one joined cluster."""
+    directory = create_directory(kerbside.client("ds"), kerbside.client("ec2"), "corp.example.com")
+    directory_user(kerbside.client("ds"), kerbside.client("ds-data"), directory, "alice", "Wonder-Land-42")
+    iam = kerbside.client("iam")
+    iam.create_role(RoleName="kerberos", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole",
+         "Principal": {"Service": ["rds.amazonaws.com", "directoryservice.rds.amazonaws.com"]}}]}))
+    iam.attach_role_policy(RoleName="kerberos", PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess")
+    rds.create_db_cluster(DBClusterIdentifier="joined", Engine="aurora-mysql", MasterUsername=MASTER, MasterUserPassword=PASSWORD,
+                          Domain=directory, DomainIAMRoleName="kerberos")
+    wait(lambda: cluster_state(rds, "joined")["Status"] == "available", "the joined cluster")
+    add_member(rds, "joined", "joined-1", "aurora-mysql")
+    wait(lambda: instance_available(rds, "joined-1") and cluster_state(rds, "joined")["DomainMemberships"][0]["Status"] == "kerberos-enabled",
+         "the joined cluster's writer")
+    member = rds.describe_db_instances(DBInstanceIdentifier="joined-1")["DBInstances"][0]
+    hosts = dict(reversed(line.split()) for line in kerbside.get("hosts").decode().splitlines() if line.strip())
+    address, port = hosts[member["Endpoint"]["Address"]], member["Endpoint"]["Port"]
+    master = pymysql.connect(host=address, port=port, user=MASTER, password=PASSWORD, ssl={"ca": str(ca)}, connect_timeout=10)
+    with master.cursor() as cursor:
+        cursor.execute("CREATE USER alice IDENTIFIED WITH 'authentication_kerberos' BY 'CORP.EXAMPLE.COM'")
+    master.close()
+    clients = Clients(kerbside)
+    clients.refresh()
+    clients.kinit("alice@CORP.EXAMPLE.COM", "Wonder-Land-42", "alice")
+    environment = clients.environment("alice")
+    environment["KRB5CCNAME"] = environment["KRB5CCNAME"].removeprefix("FILE:")   # the connector adds it
+    # Over TLS the client's own set-up dominates (it loads the system's CA store for every
+    # connection, about 90 ms), so the two are measured in plaintext as well.
+    return {(method, tls): connector_logins_per_second(address, port, ca if tls else None, user, secret, env)
+            for method, user, secret, env in (("password", MASTER, PASSWORD, {}), ("Kerberos", "alice", "", environment))
+            for tls in (True, False)}
+
+
 def three_member_cluster_pss(kerbside, rds):
     """PSS of the MariaDB servers of an idle Aurora MySQL cluster with a writer and two readers."""
     timed_cluster(rds, "measured", engine="aurora-mysql", master=MASTER)
@@ -110,6 +165,7 @@ def main():
         tls = logins_per_second(address, port, context)
         plain = logins_per_second(address, port, None)
         iam = iam_logins_per_second(kerbside, rds, instance, address, port, context)
+        connector = kerberos_and_password_logins(kerbside, rds, ca)
         time.sleep(1)
         servers = [pid for pid in children(kerbside.process.pid) if "mariadbd" in cmdline(pid)]
         memory = [pss_mb(pid) for pid in servers]
@@ -123,6 +179,9 @@ def main():
         print(f"| Password logins through the front door, TLS (PyMySQL, one client) | {tls:.0f}/s |")
         print(f"| Password logins through the front door, plaintext | {plain:.0f}/s |")
         print(f"| IAM-token logins through the front door, TLS (one client, one token) | {iam:.0f}/s |")
+        for (method, tls), rate in connector.items():
+            print(f"| {method} logins with mysql-connector-python (pure Python), {'TLS' if tls else 'plaintext'}"
+                  f"{' (`authentication_kerberos`, one kinit)' if method == 'Kerberos' else ''} | {rate:.0f}/s |")
         print(f"| Aurora MySQL cluster + writer + reader → all available, median of {len(clusters)} | "
               f"{statistics.median(clusters):.0f} ms (max {max(clusters):.0f} ms) |")
         if memory:

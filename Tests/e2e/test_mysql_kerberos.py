@@ -127,3 +127,37 @@ def succeeds_with_ticket(my, krb, endpoint, monkeypatch) -> bool:
         return True
     except Exception:
         return False
+
+
+def test_a_user_of_a_trusted_forest_logs_in_to_an_aurora_mysql_cluster(rds, ds, dsdata, iam, ec2, my, krb, kerbside, monkeypatch):
+    corp = create_directory(ds, ec2)
+    onprem = create_directory(ds, ec2, "onprem.example.com")
+    ds.enable_directory_data_access(DirectoryId=onprem)
+    user_with_password(ds, dsdata, onprem, "bob", "Rabbit-Hole-123")
+    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
+                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
+    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
+                    TrustDirection="One-Way: Incoming")
+    ds.verify_trust(TrustId=outgoing)
+    cluster_with_members(rds, "forest", readers=0, engine="aurora-mysql", Domain=corp, DomainIAMRoleName=kerberos_role(iam))
+    cluster = wait_for_cluster(rds, "forest", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
+    writer = at(cluster["Endpoint"])
+    # The account names bob's own realm: the door asks his client for a ticket from there.
+    my.query(writer, "CREATE USER bob IDENTIFIED WITH 'authentication_kerberos' BY 'ONPREM.EXAMPLE.COM'")
+    krb.refresh()
+    assert krb.kinit("bob@ONPREM.EXAMPLE.COM", "Rabbit-Hole-123", cache="bob").ok
+    assert connector_login(my, krb, writer, "bob", "bob", monkeypatch) == ("bob@%", "bob@ONPREM.EXAMPLE.COM", 0)
+    assert "krbtgt/CORP.EXAMPLE.COM@ONPREM.EXAMPLE.COM" in krb.klist("bob").stdout
+
+    # A ticket of the right realm for another user (the client made to send it anyway): refused
+    # by Kerbside, with the reason in health.
+    my.query(writer, "CREATE USER carol IDENTIFIED WITH authentication_kerberos AS 'ONPREM.EXAMPLE.COM'")
+    import mysql.connector.plugins.authentication_kerberos_client as plugin
+    monkeypatch.setattr(plugin.MySQLKerberosAuthPlugin, "_acquire_cred_with_password",
+                        lambda self, upn: plugin.gssapi.Credentials(usage="initiate"), raising=False)
+    # The door answers MySQL's 1045; this client reads any answer there as the server's Kerberos
+    # reply (it never looks for an error), so it reports an invalid token instead.
+    with pytest.raises(Exception, match="1045|Invalid token"):
+        connector_login(my, krb, writer, "carol", "bob", monkeypatch)
+    reasons = [r["reason"] for e in kerbside.health()["engines"] for r in e["refusedLogins"] if r["method"] == "kerberos"]
+    assert any("bob@ONPREM.EXAMPLE.COM" in reason and "carol@ONPREM.EXAMPLE.COM" in reason for reason in reasons), reasons
