@@ -43,6 +43,20 @@ def create_directory(ds, ec2, name: str = "corp.example.com", password: str = AD
     return directory_id
 
 
+def trusted_forest(ds, dsdata, ec2, corp: str, user: str = "bob", password: str = "Rabbit-Hole-123") -> str:
+    """onprem.example.com, with `user`, trusted by `corp` (a verified forest trust, as the RDS
+    guides set one up); answers the outgoing trust's id."""
+    onprem = create_directory(ds, ec2, "onprem.example.com")
+    ds.enable_directory_data_access(DirectoryId=onprem)
+    user_with_password(ds, dsdata, onprem, user, password)
+    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
+                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
+    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
+                    TrustDirection="One-Way: Incoming")
+    ds.verify_trust(TrustId=outgoing)
+    return outgoing
+
+
 def user_with_password(ds, dsdata, directory_id: str, name: str, password: str) -> str:
     """Creates a directory user and sets its password; returns its SID."""
     sid = dsdata.create_user(DirectoryId=directory_id, SAMAccountName=name)["SID"]

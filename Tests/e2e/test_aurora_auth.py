@@ -11,7 +11,7 @@ import pytest
 
 from clusters import add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster
 from databases import MASTER_PASSWORD, DatabaseClient, kerberos_role
-from directories import create_directory, user_with_password
+from directories import create_directory, trusted_forest, user_with_password
 from harness import Credentials
 from kerberos import KerberosClient
 from refusals import refused
@@ -92,14 +92,7 @@ def test_the_seed_story_on_a_cluster_kinit_then_psql_to_every_endpoint(rds, ds, 
 
 def test_a_user_of_a_trusted_forest_logs_in_to_the_cluster(rds, ds, dsdata, iam, ec2, db, krb):
     corp = create_directory(ds, ec2)
-    onprem = create_directory(ds, ec2, "onprem.example.com")
-    ds.enable_directory_data_access(DirectoryId=onprem)
-    user_with_password(ds, dsdata, onprem, "bob", "Rabbit-Hole-123")
-    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
-                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
-    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
-                    TrustDirection="One-Way: Incoming")
-    ds.verify_trust(TrustId=outgoing)
+    trusted_forest(ds, dsdata, ec2, corp)
     cluster = cluster_with_members(rds, "forest", readers=0, Domain=corp, DomainIAMRoleName=kerberos_role(iam))
     cluster = wait_for_domain(rds, "forest")
     assert master(db, cluster["Endpoint"], 'CREATE USER "bob@ONPREM.EXAMPLE.COM" WITH LOGIN; GRANT rds_ad TO "bob@ONPREM.EXAMPLE.COM";').ok

@@ -10,7 +10,7 @@ import pytest
 
 from clusters import cluster_with_members, eventually, wait_for_cluster
 from databases import kerberos_role, wait_for_status
-from directories import create_directory, user_with_password
+from directories import create_directory, trusted_forest, user_with_password
 from kerberos import KerberosClient
 from mysql_clients import MySQLClients, at
 from test_mysql import create_mysql
@@ -131,14 +131,7 @@ def succeeds_with_ticket(my, krb, endpoint, monkeypatch) -> bool:
 
 def test_a_user_of_a_trusted_forest_logs_in_to_an_aurora_mysql_cluster(rds, ds, dsdata, iam, ec2, my, krb, kerbside, monkeypatch):
     corp = create_directory(ds, ec2)
-    onprem = create_directory(ds, ec2, "onprem.example.com")
-    ds.enable_directory_data_access(DirectoryId=onprem)
-    user_with_password(ds, dsdata, onprem, "bob", "Rabbit-Hole-123")
-    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
-                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
-    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
-                    TrustDirection="One-Way: Incoming")
-    ds.verify_trust(TrustId=outgoing)
+    trusted_forest(ds, dsdata, ec2, corp)
     cluster_with_members(rds, "forest", readers=0, engine="aurora-mysql", Domain=corp, DomainIAMRoleName=kerberos_role(iam))
     cluster = wait_for_cluster(rds, "forest", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
     writer = at(cluster["Endpoint"])

@@ -15,7 +15,7 @@ import pytest
 
 from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, restore_around, wait_for_membership,
                        wait_for_snapshot, wait_for_status)
-from directories import ADMIN_PASSWORD, create_directory, user_with_password
+from directories import ADMIN_PASSWORD, create_directory, trusted_forest, user_with_password
 from refusals import refused
 from kerberos import KerberosClient
 
@@ -401,14 +401,7 @@ def test_a_final_snapshot_outlives_its_instance_and_events_tell_the_story(rds, d
 
 def test_users_of_a_trusted_forest_log_in_too(rds, ds, dsdata, iam, ec2, db, krb):
     corp, instance = kerberos_instance(rds, ds, dsdata, iam, ec2)
-    onprem = create_directory(ds, ec2, "onprem.example.com")
-    ds.enable_directory_data_access(DirectoryId=onprem)
-    user_with_password(ds, dsdata, onprem, "bob", "Rabbit-Hole-123")
-    outgoing = ds.create_trust(DirectoryId=corp, RemoteDomainName="onprem.example.com", TrustPassword="Trust-Pass-1",
-                               TrustDirection="One-Way: Outgoing", TrustType="Forest")["TrustId"]
-    ds.create_trust(DirectoryId=onprem, RemoteDomainName="corp.example.com", TrustPassword="Trust-Pass-1",
-                    TrustDirection="One-Way: Incoming")
-    ds.verify_trust(TrustId=outgoing)
+    outgoing = trusted_forest(ds, dsdata, ec2, corp)
     assert ds.describe_trusts(TrustIds=[outgoing])["Trusts"][0]["TrustState"] == "Verified"
 
     db.master(instance, 'CREATE USER "bob@ONPREM.EXAMPLE.COM" WITH LOGIN; GRANT rds_ad TO "bob@ONPREM.EXAMPLE.COM";')
