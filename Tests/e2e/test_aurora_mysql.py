@@ -1,8 +1,8 @@
 """Aurora MySQL clusters on real MariaDB servers: a writer and readers that are GTID replicas of
 it, the cluster, reader and instance endpoints through Kerbside's MySQL front door, the version
 clients see and `AURORA_VERSION()`, failover, stop and start, a killed server, cluster snapshots
-and point-in-time restores, IAM tokens for the cluster's endpoints; with PyMySQL and the
-`mariadb` client."""
+and point-in-time restores, IAM tokens for the cluster's endpoints, a restart of Kerbside after
+kill -9; with PyMySQL and the `mariadb` client."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import datetime
 import os
 import signal
 import time
+from pathlib import Path
 
+import boto3
 import pymysql
 import pytest
+from botocore.config import Config
 
 from clusters import add_instance, cluster_with_members, eventually, wait_for_cluster, wait_for_instance, writer_of
 from mysql_clients import MySQLClients, at
@@ -214,3 +217,41 @@ def test_iam_tokens_for_the_cluster_reader_and_instance_endpoints(rds, iam, boto
     with pytest.raises(pymysql.err.OperationalError) as refused:
         login(cluster["Endpoint"], credentials=wrong)
     assert refused.value.args[0] == 1045 and "(using password: YES)" in refused.value.args[1]
+
+
+def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside, tmp_path):
+    data = start_kerbside.base / "restart-data"
+    first = start_kerbside(data)
+
+    def client(server):
+        return boto3.client("rds", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                            aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+    rds = client(first)
+    cluster = cluster_with_members(rds, "durable", readers=1, engine=ENGINE)
+    rds.failover_db_cluster(DBClusterIdentifier="durable")
+    cluster = wait_for_cluster(rds, "durable", check=lambda c: writer_of(c) == "durable-2")
+    wait_for_instance(rds, "durable-1")
+    my = MySQLClients(first.endpoint, tmp_path)
+    writer, reader = at(cluster["Endpoint"]), at(cluster["ReaderEndpoint"])
+    eventually(lambda: succeeds(my, writer, "CREATE DATABASE kept"))
+    my.query(writer, "CREATE TABLE kept.notes (note VARCHAR(10))")
+    my.query(writer, "INSERT INTO kept.notes VALUES ('survives')")
+    servers = [e["server"]["pid"] for e in first.health()["engines"]]
+    os.kill(first.pid, signal.SIGKILL)  # Kerbside only: its servers are left running, orphaned
+    first.process.wait(timeout=10)
+    first.process = None
+
+    second = start_kerbside(data)
+    rds = client(second)
+    again = wait_for_cluster(rds, "durable")
+    assert writer_of(again) == "durable-2" and again["Endpoint"] == cluster["Endpoint"]
+    for name in ("durable-1", "durable-2"):
+        wait_for_instance(rds, name)
+    my = MySQLClients(second.endpoint, tmp_path)
+    assert my.query(writer, "SELECT note FROM kept.notes") == [("survives",)]
+    my.query(writer, "INSERT INTO kept.notes VALUES ('after')")
+    assert eventually(lambda: count(my, reader, "kept.notes") == 2)
+    assert refuses_writes(my, reader, "kept.notes")
+    for pid in servers:
+        stat = Path(f"/proc/{pid}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "an orphaned server still runs"
