@@ -1,11 +1,13 @@
-"""Kerberos on the MySQL family: Aurora MySQL's `IDENTIFIED WITH 'authentication_kerberos' BY
-'REALM'` accounts with mysql-connector-python's own Kerberos client (after `kinit`, or with the AD
-password), and MariaDB's own `IDENTIFIED VIA gssapi` with the `mariadb` client, on an RDS for
-MySQL instance and an Aurora MySQL cluster joined to an AWS Managed Microsoft AD, through every
-endpoint over verified TLS; no ticket, or another user's, is refused."""
+"""Active Directory on the MySQL family: Aurora MySQL's `IDENTIFIED WITH 'authentication_kerberos'
+BY 'REALM'` accounts with mysql-connector-python's own Kerberos client (after `kinit`, or with the
+AD password), MariaDB's own `IDENTIFIED VIA gssapi` with the `mariadb` client, and RDS for MySQL's
+`IDENTIFIED WITH 'auth_pam'` with the AD password, on an RDS for MySQL instance and an Aurora
+MySQL cluster joined to an AWS Managed Microsoft AD, through every endpoint over verified TLS;
+no ticket, another user's, a wrong password or plaintext is refused."""
 
 from __future__ import annotations
 
+import pymysql
 import pytest
 
 from clusters import cluster_with_members, eventually, wait_for_cluster
@@ -154,3 +156,25 @@ def test_a_user_of_a_trusted_forest_logs_in_to_an_aurora_mysql_cluster(rds, ds, 
         connector_login(my, krb, writer, "carol", "bob", monkeypatch)
     reasons = [r["reason"] for e in kerbside.health()["engines"] for r in e["refusedLogins"] if r["method"] == "kerberos"]
     assert any("bob@ONPREM.EXAMPLE.COM" in reason and "carol@ONPREM.EXAMPLE.COM" in reason for reason in reasons), reasons
+
+
+def test_rds_for_mysql_active_directory_accounts_take_the_directory_password(rds, iam, my, directory, kerbside):
+    create_mysql(rds, "shop", Domain=directory, DomainIAMRoleName=kerberos_role(iam))
+    instance = eventually(lambda: (lambda i: i if i["DomainMemberships"] and i["DomainMemberships"][0]["Status"] == "kerberos-enabled"
+                                   else None)(wait_for_status(rds, "shop")), timeout=30)
+    # As RDS for MySQL documents it: the account, then the AD password over TLS with the cleartext plugin.
+    my.query(instance, "CREATE USER 'alice'@'%' IDENTIFIED WITH 'auth_pam'")
+    cli = my.cli(instance, "SELECT CURRENT_USER(), @@external_user", "alice", ALICE_PASSWORD, "--enable-cleartext-plugin")
+    assert cli.ok and cli.stdout.strip().splitlines()[-1].split() == ["alice@%", f"alice@{REALM}"], cli.stderr
+    assert my.query(instance, "SELECT CURRENT_USER()", user="alice", password=ALICE_PASSWORD) == [("alice@%",)]
+
+    # A wrong password and a plaintext connection are refused with MySQL's 1045, the reason in health.
+    wrong = my.cli(instance, "SELECT 1", "alice", "not-her-password", "--enable-cleartext-plugin")
+    assert not wrong.ok and "ERROR 1045 (28000)" in wrong.stderr
+    with pytest.raises(pymysql.err.OperationalError) as plaintext:
+        my.query(instance, "SELECT 1", user="alice", password=ALICE_PASSWORD, tls=False)
+    assert plaintext.value.args[0] == 1045
+    reasons = [r["reason"] for e in kerbside.health()["engines"] if e["dbInstanceIdentifier"] == "shop" for r in e["refusedLogins"]]
+    assert any("refused alice@CORP.EXAMPLE.COM's password" in reason for reason in reasons), reasons
+    assert any("over TLS only" in reason for reason in reasons), reasons
+    assert "not-her-password" not in str(kerbside.health())

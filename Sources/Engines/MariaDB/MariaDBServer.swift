@@ -183,7 +183,7 @@ public struct MariaDBServer: DatabaseServer {
         if case .replica = settings.role { wanted = Self.kerbsidePlugins }
         if everyPlugin { wanted = Self.kerbsidePlugins }
         if settings.iamAuthentication { wanted.insert("AWSAuthenticationPlugin") }
-        if settings.kerberos { wanted.insert("authentication_kerberos") }
+        if settings.kerberos { wanted.formUnion(["authentication_kerberos", "auth_pam"]) }
         if settings.auroraVersion != nil { wanted.insert(Self.auroraVersionFunction) }
         var sql = ""
         for name in wanted.subtracting(loaded).sorted() {

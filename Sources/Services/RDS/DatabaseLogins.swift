@@ -13,6 +13,8 @@ public actor DatabaseLogins: MySQLLoginDecider {
     private let store: Store
     private let supervisor: Supervisor
     private let servers: DatabaseServers
+    /// Kerbside's krb5.conf, listing every realm's KDCs (directory passwords are checked there).
+    private let kerberosConfiguration: URL
     private let logger: Logger
     private var tokenResponder: LDAPBindResponder?
     private nonisolated let tokenVerifier: IAMTokenVerifier
@@ -31,10 +33,11 @@ public actor DatabaseLogins: MySQLLoginDecider {
         public let reason: String
     }
 
-    init(store: Store, supervisor: Supervisor, servers: DatabaseServers, logger: Logger) {
+    init(store: Store, supervisor: Supervisor, servers: DatabaseServers, kerberosConfiguration: URL, logger: Logger) {
         self.store = store
         self.supervisor = supervisor
         self.servers = servers
+        self.kerberosConfiguration = kerberosConfiguration
         self.logger = logger
         tokenVerifier = IAMTokenVerifier(store: store)
     }
@@ -101,9 +104,11 @@ public actor DatabaseLogins: MySQLLoginDecider {
     }
 
     /// A login the MySQL front door hands over: an IAM token (over TLS only) checked as
-    /// PostgreSQL's are, or a Kerberos ticket for an `authentication_kerberos` account.
+    /// PostgreSQL's are, a Kerberos ticket for an `authentication_kerberos` account, or a
+    /// directory password for an `auth_pam` one.
     public nonisolated func decide(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
         if login.plugin == "authentication_kerberos" { return await decideKerberos(login) }
+        if login.plugin == "auth_pam" { return await decideDirectoryPassword(login) }
         guard login.plugin == "AWSAuthenticationPlugin" else {
             let reason = "\(login.plugin) logins are not served by Kerbside yet."
             await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
@@ -148,6 +153,29 @@ public actor DatabaseLogins: MySQLLoginDecider {
         }
         logger.notice("Kerberos login of \(login.user) to \(login.resourceId) refused: \(reason)")
         await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
+        return .refused(reason: reason)
+    }
+
+    /// RDS for MySQL's Active Directory accounts (`IDENTIFIED WITH 'auth_pam'`): the user's
+    /// directory password, which the client sends in cleartext (so over TLS only), is checked
+    /// against the realm of the instance's directory, as RDS checks it against the directory.
+    private nonisolated func decideDirectoryPassword(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
+        let context = try? await store.read { db in try ServerContext.load(login.resourceId, db) }
+        let reason: String
+        if !login.overTLS {
+            reason = "Active Directory passwords are taken over TLS only; the client connected without it."
+        } else if let context, context.kerberos, let realm = context.realm {
+            let principal = "\(login.user)@\(realm)"
+            guard let failure = await PasswordCheck.failure(of: principal, password: String(decoding: login.secret, as: UTF8.self),
+                                                            configuration: kerberosConfiguration) else {
+                return .allowed(principal: principal)
+            }
+            reason = "The directory refused \(principal)'s password: \(failure)"
+        } else {
+            reason = "Active Directory authentication is not enabled: the DB instance is not joined to a directory."
+        }
+        logger.notice("Active Directory login of \(login.user) to \(login.resourceId) refused: \(reason)")
+        await remember(RefusedLogin(at: Date(), user: login.user, method: "password", reason: reason), of: login.resourceId)
         return .refused(reason: reason)
     }
 

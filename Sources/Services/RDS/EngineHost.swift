@@ -41,7 +41,8 @@ public actor EngineHost {
         servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"),
                                   // Templates are a cache, not state: they survive `reset`.
                                   templatesFolder: dataDirectory.appendingPathComponent("templates"))
-        logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers, logger: logger)
+        logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers,
+                                kerberosConfiguration: realms.clientConfigurationFile, logger: logger)
         servers.mysqlLogins.seat(logins)
     }
 

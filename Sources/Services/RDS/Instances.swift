@@ -358,8 +358,8 @@ enum InstanceRules {
         }
     }
 
-    /// RDS for MariaDB cannot join a directory. RDS for MySQL can; its servers take MariaDB's
-    /// `IDENTIFIED VIA gssapi` accounts once joined (RDS's own `auth_pam` ones are still to come).
+    /// RDS for MariaDB cannot join a directory. RDS for MySQL can: its `auth_pam` accounts then
+    /// take directory passwords (and MariaDB's `IDENTIFIED VIA gssapi` ones, Kerberos tickets).
     static func refuseDomain(engine: RDSCatalog.Engine) throws {
         guard engine.name == "mariadb" else { return }
         throw RDSError.invalidParameterCombination("Kerberos authentication is not supported for engine mariadb.")
