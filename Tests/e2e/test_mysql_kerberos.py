@@ -101,7 +101,7 @@ def connector_login(my, krb, endpoint: dict, user: str, cache: str, monkeypatch,
         connection.close()
 
 
-def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, my, krb, directory, kerbside, monkeypatch):
+def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, dsdata, my, krb, directory, kerbside, monkeypatch):
     cluster = cluster_with_members(rds, "guide", readers=1, engine="aurora-mysql", Domain=directory,
                                    DomainIAMRoleName=kerberos_role(iam))
     cluster = wait_for_cluster(rds, "guide", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
@@ -121,6 +121,13 @@ def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, m
         assert connector_login(my, krb, endpoint, "alice", "alice", monkeypatch) == ("alice@%", f"alice@{REALM}", 1)
     # With no ticket, the AD password given to the client, as the guide allows.
     assert connector_login(my, krb, writer, "alice", "none", monkeypatch, password=ALICE_PASSWORD)[0] == "alice@%"
+
+    # Disabled in the directory, alice's ticket from before no longer logs her in; health says why.
+    dsdata.disable_user(DirectoryId=directory, SAMAccountName="alice")
+    with pytest.raises(Exception, match="1045|Invalid token"):
+        connector_login(my, krb, writer, "alice", "alice", monkeypatch)
+    reasons = [r["reason"] for e in kerbside.health()["engines"] for r in e["refusedLogins"] if r["method"] == "kerberos"]
+    assert "The directory user alice of corp.example.com is disabled." in reasons, reasons
 
 
 def succeeds_with_ticket(my, krb, endpoint, monkeypatch) -> bool:

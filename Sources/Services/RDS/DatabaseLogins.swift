@@ -1,5 +1,6 @@
 import Engines
 import Foundation
+import GRDB
 import Kerberos
 import Logging
 import Runtime
@@ -140,11 +141,15 @@ public actor DatabaseLogins: MySQLLoginDecider {
             let service = "\(engine.kerberosServiceName)/\(context.instance.endpointHost)@\(realm)"
             do {
                 let accepted = try KerberosAcceptor.accept(login.secret, servicePrincipal: service, keytab: server.keytab.path)
-                if accepted.principal.lowercased() == expected.lowercased() {
+                if accepted.principal.lowercased() != expected.lowercased() {
+                    reason = "The Kerberos ticket is \(accepted.principal)'s, not \(expected)'s."
+                } else if let disabled = try? await disabledUser(accepted.principal) {
+                    // A ticket from before the user was disabled is still a good ticket; the directory says no.
+                    reason = "The directory user \(disabled) is disabled."
+                } else {
                     logger.debug("Kerberos login of \(login.user) to \(login.resourceId) allowed as \(accepted.principal)")
                     return .allowed(principal: accepted.principal, reply: accepted.reply)
                 }
-                reason = "The Kerberos ticket is \(accepted.principal)'s, not \(expected)'s."
             } catch {
                 reason = "\(error)"
             }
@@ -154,6 +159,20 @@ public actor DatabaseLogins: MySQLLoginDecider {
         logger.notice("Kerberos login of \(login.user) to \(login.resourceId) refused: \(reason)")
         await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
         return .refused(reason: reason)
+    }
+
+    /// `user@REALM` as `user` of its directory's domain when the directory has it disabled; nil otherwise.
+    private nonisolated func disabledUser(_ principal: String) async throws -> String? {
+        let parts = principal.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        return try await store.read { db in
+            for directory in try DSDirectory.filter(Column("realm") == parts[1]).fetchAll(db) {
+                if let user = try DSUser.named(parts[0], in: directory.directoryId).fetchOne(db), !user.enabled {
+                    return "\(user.samAccountName) of \(directory.name)"
+                }
+            }
+            return nil
+        }
     }
 
     /// RDS for MySQL's Active Directory accounts (`IDENTIFIED WITH 'auth_pam'`): the user's
