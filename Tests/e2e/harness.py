@@ -67,6 +67,12 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def assert_gone(pids: list[int]) -> None:
+    """Each of `pids` (servers a crashed Kerbside left) has been stopped by its successor."""
+    left = [pid for pid in pids if _alive(pid)]
+    assert not left, f"orphaned servers still run: {left}"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -191,6 +197,15 @@ class Kerbside:
         left = [pid for pid in children if _alive(pid)]
         assert not left, f"kerbside left processes behind: {left}"
         return self.exit_code
+
+    def crash(self) -> list[int]:
+        """SIGKILL to Kerbside alone, as a crash would leave it: its database servers run on,
+        orphaned. Answers their pids, for `assert_gone` once a new Kerbside took over."""
+        servers = [engine["server"]["pid"] for engine in self.health()["engines"]]
+        os.kill(self.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
+        return servers
 
     def kill(self) -> None:
         """Last resort for a server that would not stop or start: SIGKILL to its pid and its children."""

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import signal
 import time
-from pathlib import Path
 
 import boto3
 import pytest
@@ -19,6 +16,7 @@ from botocore.config import Config
 from clusters import add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster, wait_for_instance, writer_of
 from databases import MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_status
 from directories import create_directory, user_with_password
+from harness import assert_gone
 from kerberos import KerberosClient
 from refusals import refused
 
@@ -138,10 +136,7 @@ def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside):
     db = DatabaseClient(first.endpoint, data.parent)
     eventually(lambda: master(db, cluster["Endpoint"], "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('survives')").ok)
     hosts = db.hosts()
-    servers = [e["server"]["pid"] for e in first.health()["engines"]]
-    os.kill(first.pid, signal.SIGKILL)  # Kerbside only: its servers are left running, orphaned
-    first.process.wait(timeout=10)
-    first.process = None
+    servers = first.crash()
 
     second = start_kerbside(data)
     rds = client(second)
@@ -156,9 +151,7 @@ def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside):
     custom = rds.describe_db_cluster_endpoints(DBClusterEndpointIdentifier="readers")["DBClusterEndpoints"][0]["Endpoint"]
     assert eventually(lambda: master(db, custom, "SELECT count(*) FROM kept").stdout.strip() == "2")
     assert master(db, custom, "SELECT pg_is_in_recovery()").value == "t"
-    for pid in servers:
-        stat = Path(f"/proc/{pid}/stat")
-        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "an orphaned server still runs"
+    assert_gone(servers)
 
 
 # --- the same machinery for DB instances ----------------------------------------------------------

@@ -10,7 +10,6 @@ import datetime
 import os
 import signal
 import time
-from pathlib import Path
 
 import boto3
 import pymysql
@@ -18,6 +17,7 @@ import pytest
 from botocore.config import Config
 
 from clusters import add_instance, cluster_with_members, eventually, wait_for_cluster, wait_for_instance, writer_of
+from harness import assert_gone
 from mysql_clients import MySQLClients, at
 from policies import db_connect
 from test_mysql_iam import signer
@@ -236,10 +236,7 @@ def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside, tmp
     eventually(lambda: succeeds(my, writer, "CREATE DATABASE kept"))
     my.query(writer, "CREATE TABLE kept.notes (note VARCHAR(10))")
     my.query(writer, "INSERT INTO kept.notes VALUES ('survives')")
-    servers = [e["server"]["pid"] for e in first.health()["engines"]]
-    os.kill(first.pid, signal.SIGKILL)  # Kerbside only: its servers are left running, orphaned
-    first.process.wait(timeout=10)
-    first.process = None
+    servers = first.crash()
 
     second = start_kerbside(data)
     rds = client(second)
@@ -252,6 +249,4 @@ def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside, tmp
     my.query(writer, "INSERT INTO kept.notes VALUES ('after')")
     assert eventually(lambda: count(my, reader, "kept.notes") == 2)
     assert refuses_writes(my, reader, "kept.notes")
-    for pid in servers:
-        stat = Path(f"/proc/{pid}/stat")
-        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "an orphaned server still runs"
+    assert_gone(servers)

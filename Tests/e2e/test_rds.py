@@ -16,6 +16,7 @@ import pytest
 from databases import (MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, restore_around, wait_for_membership,
                        wait_for_snapshot, wait_for_status)
 from directories import ADMIN_PASSWORD, create_directory, trusted_forest, user_with_password
+from harness import assert_gone
 from refusals import refused
 from kerberos import KerberosClient
 
@@ -302,10 +303,7 @@ def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbs
     instance = create_instance(rds)
     client = DatabaseClient(first.endpoint, data.parent)
     client.master(instance, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('survives')")
-    postmaster = first.health()["engines"][0]["server"]["pid"]
-    os.kill(first.pid, signal.SIGKILL)  # the server only: its PostgreSQL is left running, orphaned
-    first.process.wait(timeout=10)
-    first.process = None
+    [postmaster] = first.crash()
 
     second = start_kerbside(data)
     rds = boto3.client("rds", endpoint_url=second.endpoint, region_name="us-east-1", aws_access_key_id="test",
@@ -316,8 +314,7 @@ def test_a_killed_kerbside_brings_its_instances_back_with_their_data(start_kerbs
     assert client.master(again, "SELECT note FROM kept") == "survives"
     engine = second.health()["engines"][0]
     assert engine["server"]["state"] == "running" and engine["server"]["pid"] != postmaster
-    stat = Path(f"/proc/{postmaster}/stat")
-    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "the orphaned server still runs"
+    assert_gone([postmaster])
 
 
 # --- snapshots, restores, events -----------------------------------------------------------------
