@@ -169,7 +169,8 @@ public struct MariaDBServer: DatabaseServer {
     /// Loads or unloads what `kerbside_auth.so` holds to match the settings:
     /// `AWSAuthenticationPlugin` while IAM database authentication is on (otherwise the account
     /// statement gets MariaDB's, and AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`),
-    /// and `AURORA_VERSION()` on Aurora servers. A replica, and a copy while it replays its
+    /// `authentication_kerberos` and `auth_pam` while the server is joined to a directory, and
+    /// `AURORA_VERSION()` on Aurora servers. A replica, and a copy while it replays its
     /// history, loads every plugin: the account statements it applies may name any. None of it
     /// is logged: each server does its own.
     private func loadKerbsideLibrary(_ settings: ServerSettings, everyPlugin: Bool = false) async throws {

@@ -116,19 +116,22 @@ public actor ClusterEndpointRelays {
     /// The endpoint's relay, started on first use.
     private func relay(_ host: String, address: String, port: Int) async -> ConnectionRelay? {
         if let relay = relays[host], relay.address == address, relay.port == port { return relay }
-        if let stale = relays[host] { await stale.stop() }
+        let stale = relays[host]
         let relay = ConnectionRelay(address: address, port: port)
+        // Claimed before the first suspension: a refresh that runs meanwhile (the actor is
+        // reentrant) routes this relay instead of making a second one that cannot bind.
+        relays[host] = relay
+        await stale?.stop()
         do {
             try await relay.start()
         } catch {
             if unbound.insert(host).inserted {
                 logger.error("the endpoint \(host) cannot listen on \(address):\(port): \(error)")
             }
-            relays[host] = nil
+            if relays[host] === relay { relays[host] = nil }
             return nil
         }
         unbound.remove(host)
-        relays[host] = relay
         return relay
     }
 }

@@ -121,8 +121,9 @@ struct ClusterLifecycle {
             return
         }
         if cluster.domainStatus == "kerberos-enabled" { await refreshKeytab(cluster.resourceId) }
-        await engines.markAvailable(instance)
+        // Routed before it says `available`: a client that waited for it reaches it at once.
         await relays.refresh(clusterId: cluster.resourceId)
+        await engines.markAvailable(instance)
         logger.info("DB instance \(instance.identifier) (\(instance.isClusterWriter ? "writer" : "reader") of \(cluster.identifier)) available in \(ContinuousClock.now - started)")
         await memberEvent(instance.resourceId, "DB instance created", ["creation"])
         if instance.isClusterWriter && cluster.backupRetentionPeriod > 0 { await engines.takeBaseBackup(instance) }
@@ -233,8 +234,8 @@ struct ClusterLifecycle {
                 await engines.markAvailable(writer)
             }
         }
-        await record(clusterId) { if $0.status == "failing-over" { $0.status = "available" } }
         await relays.refresh(clusterId: clusterId)
+        await record(clusterId) { if $0.status == "failing-over" { $0.status = "available" } }
         await event(clusterId, "Completed failover to DB instance: \(target.identifier)", ["failover"])
         if cluster.backupRetentionPeriod > 0 { await engines.takeBaseBackup(target) }
     }
