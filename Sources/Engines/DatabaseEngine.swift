@@ -54,6 +54,14 @@ public struct ReplicaEntrance: Sendable {
     public func port(besides endpointPort: Int) -> Int { endpointPort == preferredPort ? preferredPort + 1 : preferredPort }
 }
 
+/// What a running server made of new settings.
+public enum ReloadOutcome: Sendable, Equatable {
+    case applied
+    /// A setting the server reads only at start changed (MariaDB's Kerberos principal): it takes
+    /// the rest now and that one at its next start.
+    case needsRestart(reason: String)
+}
+
 /// One database server standing in for one DB instance or cluster member: its folder (data,
 /// TLS files, keytab, log) owned by the engine user, and the process the supervisor runs.
 public protocol DatabaseServer: Sendable {
@@ -80,7 +88,9 @@ public protocol DatabaseServer: Sendable {
     func spec(name: String, settings: ServerSettings) -> ChildSpec
     /// Stops a server of this folder left running by a Kerbside that was killed.
     func stopOrphan() async
-    func reload(_ settings: ServerSettings) async throws
+    /// Makes the running server take the settings `configure` wrote, as far as it can without a
+    /// restart; answers `.needsRestart` when one it read at start changed.
+    func reload(_ settings: ServerSettings) async throws -> ReloadOutcome
     /// What the server does once it first serves with `settings`, before it is available
     /// (MariaDB: a copy replays its history; a replica starts following its primary, which
     /// MariaDB keeps in SQL rather than in its settings file).

@@ -7,6 +7,8 @@ no ticket, another user's, a wrong password or plaintext is refused."""
 
 from __future__ import annotations
 
+import gc
+
 import pymysql
 import pytest
 
@@ -128,6 +130,43 @@ def test_aurora_kerberos_accounts_log_in_with_mysql_connector_python(rds, iam, d
         connector_login(my, krb, writer, "alice", "alice", monkeypatch)
     reasons = [r["reason"] for e in kerbside.health()["engines"] for r in e["refusedLogins"] if r["method"] == "kerberos"]
     assert "The directory user alice of corp.example.com is disabled." in reasons, reasons
+
+
+def kerberos_refusals(kerbside, cluster_member: str) -> list[str]:
+    return [r["reason"] for e in kerbside.health()["engines"] if e["dbInstanceIdentifier"] == cluster_member
+            for r in e["refusedLogins"] if r["method"] == "kerberos"]
+
+
+def test_a_running_aurora_mysql_cluster_joins_a_directory_and_refuses_kerberos_until_then(
+        rds, iam, my, krb, directory, kerbside, monkeypatch):
+    cluster = cluster_with_members(rds, "later", readers=0, engine="aurora-mysql")
+    writer = at(cluster["Endpoint"])
+    # Aurora MySQL 3 has the plugin joined or not: the account is made, its logins refused.
+    my.query(writer, f"CREATE USER alice IDENTIFIED WITH 'authentication_kerberos' BY '{REALM}'")
+    my.query(writer, f"CREATE USER bob IDENTIFIED VIA gssapi USING 'bob@{REALM}'")
+    krb.refresh()
+    assert krb.kinit(f"alice@{REALM}", ALICE_PASSWORD, cache="alice").ok
+    with pytest.raises(Exception, match="1045|Invalid token"):
+        connector_login(my, krb, writer, "alice", "alice", monkeypatch)
+    assert "Kerberos authentication is not enabled: the DB cluster is not joined to a directory." in kerberos_refusals(kerbside, "later-1")
+
+    # Joined while it runs: the servers take the directory's principal (MariaDB reads it only
+    # at start, so they restart) and both kinds of account log in.
+    rds.modify_db_cluster(DBClusterIdentifier="later", Domain=directory, DomainIAMRoleName=kerberos_role(iam), ApplyImmediately=True)
+    wait_for_cluster(rds, "later", check=lambda c: c["DomainMemberships"] and c["DomainMemberships"][0]["Status"] == "kerberos-enabled")
+    krb.refresh()
+    assert eventually(lambda: succeeds_with_ticket(my, krb, writer, monkeypatch), timeout=30)
+    assert connector_login(my, krb, writer, "alice", "alice", monkeypatch) == ("alice@%", f"alice@{REALM}", 0)
+    assert krb.kinit(f"bob@{REALM}", "Rabbit-Hole-123", cache="bob").ok
+    login = kerberos_login(my, krb, writer, "bob", "bob")
+    assert login.ok and login.stdout.split() == ["bob@%", "0"], login.stderr
+
+    # No ticket and no password: the client gives up on its own side; health still says why.
+    with pytest.raises(Exception):
+        connector_login(my, krb, writer, "alice", "nobody", monkeypatch)
+    gc.collect()    # the client's socket closes with its connection object
+    eventually(lambda: any(reason.startswith("The client sent no Kerberos ticket for mysql/")
+                           for reason in kerberos_refusals(kerbside, "later-1")))
 
 
 def succeeds_with_ticket(my, krb, endpoint, monkeypatch) -> bool:

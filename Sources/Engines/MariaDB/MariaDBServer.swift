@@ -169,8 +169,10 @@ public struct MariaDBServer: DatabaseServer {
     /// Loads or unloads what `kerbside_auth.so` holds to match the settings:
     /// `AWSAuthenticationPlugin` while IAM database authentication is on (otherwise the account
     /// statement gets MariaDB's, and AWS's, `Plugin 'AWSAuthenticationPlugin' is not loaded`),
-    /// `authentication_kerberos` and `auth_pam` while the server is joined to a directory, and
-    /// `AURORA_VERSION()` on Aurora servers. A replica, and a copy while it replays its
+    /// `auth_pam` while the server is joined to a directory, `authentication_kerberos` then and
+    /// always on Aurora servers (part of Aurora MySQL 3, joined or not: an account made while
+    /// joined, or restored from a snapshot, stays, and the front door refuses its logins while
+    /// the cluster has no directory), and `AURORA_VERSION()` on Aurora servers. A replica, and a copy while it replays its
     /// history, loads every plugin: the account statements it applies may name any. None of it
     /// is logged: each server does its own.
     private func loadKerbsideLibrary(_ settings: ServerSettings, everyPlugin: Bool = false) async throws {
@@ -185,7 +187,7 @@ public struct MariaDBServer: DatabaseServer {
         if everyPlugin { wanted = Self.kerbsidePlugins }
         if settings.iamAuthentication { wanted.insert("AWSAuthenticationPlugin") }
         if settings.kerberos { wanted.formUnion(["authentication_kerberos", "auth_pam"]) }
-        if settings.auroraVersion != nil { wanted.insert(Self.auroraVersionFunction) }
+        if settings.auroraVersion != nil { wanted.formUnion([Self.auroraVersionFunction, "authentication_kerberos"]) }
         var sql = ""
         for name in wanted.subtracting(loaded).sorted() {
             sql += name == Self.auroraVersionFunction
@@ -265,9 +267,10 @@ public struct MariaDBServer: DatabaseServer {
     }
 
     /// MariaDB reads its settings only at start; what changes while it runs is applied here: the
-    /// replication role (a reader that follows a new writer, a replica promoted) and the
-    /// dynamic parameters.
-    public func reload(_ settings: ServerSettings) async throws {
+    /// replication role (a reader that follows a new writer, a replica promoted), the dynamic
+    /// parameters and the plugins. `auth_gssapi`'s principal is read at start only, so a server
+    /// that joins or leaves a directory needs a restart (RDS too has a brief outage then).
+    public func reload(_ settings: ServerSettings) async throws -> ReloadOutcome {
         var sql = ""
         for name in ["long_query_time", "general_log", "slow_query_log"] {
             if let value = settings.parameters[name] { sql += "SET GLOBAL \(name) = \(MySQLText.literal(value));\n" }
@@ -277,6 +280,10 @@ public struct MariaDBServer: DatabaseServer {
         try refreshGSSAPIKeytab(settings)
         try await loadKerbsideLibrary(settings)
         try await follow(settings.role)
+        guard installation.gssapiPlugin != nil else { return .applied }
+        let principal = try await administer("SELECT @@gssapi_principal_name;", port: 0).trimmingCharacters(in: .whitespacesAndNewlines)
+        let wanted = Self.gssapiPrincipal(settings)
+        return principal == wanted ? .applied : .needsRestart(reason: "its Kerberos principal is now \(wanted)")
     }
 
     /// On a copy's first start, replays the history it carries; then a replica follows its

@@ -274,10 +274,9 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     /// The decider judges the login; the door answers the server (secret and principal) or
     /// refuses the client with MySQL's own words.
     private func decide(secret: [UInt8]) {
-        guard case .awaitingClientSecret(let plugin, let accountString, let serverSequence) = stage, let context, let login else { return }
+        guard case .awaitingClientSecret(_, _, let serverSequence) = stage, let context, let login,
+              let question = question(secret: secret) else { return }
         stage = .deciding
-        let question = MySQLAccountLogin(resourceId: server.resourceId, user: login.user, plugin: plugin, accountString: accountString,
-                                         secret: secret, overTLS: overTLS, clientAddress: Self.address(of: context.channel))
         let decider = self.decider, loop = context.eventLoop
         let promise = loop.makePromise(of: MySQLLoginVerdict.self)
         promise.completeWithTask { await decider.decide(question) }
@@ -300,6 +299,13 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
                        sequence: clientSequence &+ 1)
             }
         }
+    }
+
+    /// What the decider is asked about the login the client is in, with what it sent.
+    private func question(secret: [UInt8]) -> MySQLAccountLogin? {
+        guard case .awaitingClientSecret(let plugin, let accountString, _) = stage, let context, let login else { return nil }
+        return MySQLAccountLogin(resourceId: server.resourceId, user: login.user, plugin: plugin, accountString: accountString,
+                                 secret: secret, overTLS: overTLS, clientAddress: Self.address(of: context.channel))
     }
 
     private static func address(of channel: any Channel) -> String { channel.remoteAddress?.ipAddress ?? "localhost" }
@@ -402,6 +408,12 @@ private final class FrontDoorLogin: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if case .awaitingClientSecret(Self.kerberosPlugin, _, _) = stage, let question = question(secret: []) {
+            // A Kerberos client with no ticket (and no password to get one) gives up on its own
+            // side, without a word; the decider records the refusal all the same.
+            let decider = self.decider
+            Task { _ = await decider.decide(question) }
+        }
         backend?.close(promise: nil)
         deadline?.cancel()
         context.fireChannelInactive()

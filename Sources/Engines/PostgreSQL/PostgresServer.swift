@@ -174,8 +174,10 @@ public struct PostgresServer: DatabaseServer {
         await Orphans.stop(pidFile: pidFile, program: "postgres", marker: dataDirectory.path, signal: SIGINT)
     }
 
-    public func reload(_ settings: ServerSettings) async throws {
+    /// PostgreSQL rereads everything Kerbside writes (login rules, keytab, parameters) on a reload.
+    public func reload(_ settings: ServerSettings) async throws -> ReloadOutcome {
         try await administer("SELECT pg_reload_conf();", port: settings.port)
+        return .applied
     }
 
     /// Its settings file says everything, replication included.

@@ -265,6 +265,9 @@ struct ClusterLifecycle {
             await engines.leaveRealm(await hosts(of: clusterId), engine: cluster.engine, directory: hosting)
             try await engines.exportKeytab(await hosts(of: clusterId), engine: cluster.engine, directory: hosting,
                                            to: engines.clusterKeytab(clusterId), user: nil)
+            // The members take the directory's principal first (a MariaDB server restarts for
+            // it), so that `kerberos-enabled` finds them ready for tickets.
+            await reconfigureMembers(clusterId)
             await record(clusterId) { $0.domainStatus = "kerberos-enabled"; $0.domainStatusReason = nil }
             await event(clusterId, "Kerberos authentication enabled with directory \(hosting.directoryId)", ["configuration change"])
         } catch {

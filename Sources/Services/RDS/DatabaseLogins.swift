@@ -133,32 +133,47 @@ public actor DatabaseLogins: MySQLLoginDecider {
     /// ticket, for the server's service principal, accepted with the server's keytab, must name
     /// the account's user in the account's realm (`alice@CORP.EXAMPLE.COM`).
     private nonisolated func decideKerberos(_ login: MySQLAccountLogin) async -> MySQLLoginVerdict {
-        let expected = "\(login.user)@\(login.accountString)"
         let context = try? await store.read { db in try ServerContext.load(login.resourceId, db) }
-        let reason: String
+        let verdict: MySQLLoginVerdict
         if let context, context.kerberos, let realm = context.realm,
            let server = try? servers.server(of: context.instance), let engine = try? servers.engine(named: context.instance.engine) {
             let service = "\(engine.kerberosServiceName)/\(context.instance.endpointHost)@\(realm)"
-            do {
-                let accepted = try KerberosAcceptor.accept(login.secret, servicePrincipal: service, keytab: server.keytab.path)
-                if accepted.principal.lowercased() != expected.lowercased() {
-                    reason = "The Kerberos ticket is \(accepted.principal)'s, not \(expected)'s."
-                } else if let disabled = try? await disabledUser(accepted.principal) {
-                    // A ticket from before the user was disabled is still a good ticket; the directory says no.
-                    reason = "The directory user \(disabled) is disabled."
-                } else {
-                    logger.debug("Kerberos login of \(login.user) to \(login.resourceId) allowed as \(accepted.principal)")
-                    return .allowed(principal: accepted.principal, reply: accepted.reply)
-                }
-            } catch {
-                reason = "\(error)"
-            }
+            verdict = await judgeTicket(login, servicePrincipal: service, keytab: server.keytab.path)
         } else {
-            reason = "Kerberos authentication is not enabled: the \(context?.cluster == nil ? "DB instance" : "DB cluster") is not joined to a directory."
+            verdict = .refused(reason: "Kerberos authentication is not enabled: the \(context?.cluster == nil ? "DB instance" : "DB cluster") "
+                                       + "is not joined to a directory.")
         }
-        logger.notice("Kerberos login of \(login.user) to \(login.resourceId) refused: \(reason)")
-        await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
-        return .refused(reason: reason)
+        switch verdict {
+        case .allowed(let principal, _):
+            logger.debug("Kerberos login of \(login.user) to \(login.resourceId) allowed as \(principal)")
+        case .refused(let reason):
+            logger.notice("Kerberos login of \(login.user) to \(login.resourceId) refused: \(reason)")
+            await remember(RefusedLogin(at: Date(), user: login.user, method: "kerberos", reason: reason), of: login.resourceId)
+        }
+        return verdict
+    }
+
+    /// The client's Kerberos token for `servicePrincipal`: a ticket of the account's own
+    /// principal (`user@REALM` of its `BY 'REALM'`) whose directory user is enabled.
+    private nonisolated func judgeTicket(_ login: MySQLAccountLogin, servicePrincipal service: String, keytab: String) async -> MySQLLoginVerdict {
+        guard !login.secret.isEmpty else {
+            return .refused(reason: "The client sent no Kerberos ticket for \(service): it has none (kinit first, or give it the directory password).")
+        }
+        let expected = "\(login.user)@\(login.accountString)"
+        let accepted: KerberosAcceptor.Accepted
+        do {
+            accepted = try KerberosAcceptor.accept(login.secret, servicePrincipal: service, keytab: keytab)
+        } catch {
+            return .refused(reason: "\(error)")
+        }
+        if accepted.principal.lowercased() != expected.lowercased() {
+            return .refused(reason: "The Kerberos ticket is \(accepted.principal)'s, not \(expected)'s.")
+        }
+        if let disabled = try? await disabledUser(accepted.principal) {
+            // A ticket from before the user was disabled is still a good ticket; the directory says no.
+            return .refused(reason: "The directory user \(disabled) is disabled.")
+        }
+        return .allowed(principal: accepted.principal, reply: accepted.reply)
     }
 
     /// `user@REALM` as `user` of its directory's domain when the directory has it disabled; nil otherwise.

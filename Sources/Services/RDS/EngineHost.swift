@@ -287,15 +287,17 @@ public actor EngineHost {
                                                                    addresses: context.certificateAddresses)
             try server.installTLS(certificatePEM: tls.certificatePEM, keyPEM: tls.keyPEM)
         }
+        // The keytab is there from the join on (the server takes it before `kerberos-enabled`
+        // says so) until the server leaves its directory.
         if let cluster = context.cluster {
             // Members accept tickets for every name of the cluster with the cluster's one keytab.
             let shared = clusterKeytab(cluster.resourceId)
             try? FileManager.default.removeItem(at: server.keytab)
-            if context.kerberos, FileManager.default.fileExists(atPath: shared.path) {
+            if context.realm != nil, FileManager.default.fileExists(atPath: shared.path) {
                 try FileManager.default.copyItem(at: shared, to: server.keytab)
                 try server.adoptKeytab()
             }
-        } else if !context.kerberos, FileManager.default.fileExists(atPath: server.keytab.path) {
+        } else if context.realm == nil, FileManager.default.fileExists(atPath: server.keytab.path) {
             try FileManager.default.removeItem(at: server.keytab)
         }
         if let door = try engine(named: instance.engine).frontDoor {
@@ -359,13 +361,19 @@ public actor EngineHost {
         await replicaDoors.removeValue(forKey: instance.resourceId)?.stop()
     }
 
-    /// Applies changed settings to a running server: rewrites them and reloads (no restart).
+    /// Applies changed settings to a running server: rewrites them and reloads, or restarts it
+    /// when it reads one of them only at start.
     public func reconfigure(_ stale: RDSInstance) async throws {
         let instance = await fresh(stale)
         let server = try server(of: instance)
         let settings = try await prepare(instance, server)
         guard await isRunning(instance) else { return }
-        try await server.reload(settings)
+        if case .needsRestart(let reason) = try await server.reload(settings) {
+            // Its status stays what the change made it: this restart is part of that change.
+            logger.notice("DB instance \(instance.identifier) restarts: \(reason)")
+            await stop(instance)
+            await startServer(instance)
+        }
     }
 
     /// Restarts the server (a reboot); pending changes were applied to the record before.

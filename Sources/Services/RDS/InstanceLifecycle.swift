@@ -63,6 +63,9 @@ struct InstanceLifecycle {
                 return
             }
             try await engines.joinRealm(instance, directory: hosting)
+            // The server takes the directory's principal first (MariaDB restarts for it), so
+            // that `kerberos-enabled` finds it ready for tickets.
+            await refresh(resourceId)
             await recordDomain(resourceId, status: "kerberos-enabled", reason: nil)
             await event(resourceId, "Kerberos authentication enabled with directory \(hosting.directoryId)", ["configuration change"])
         } catch {
