@@ -188,7 +188,7 @@ def main():
             if result["errors"]:
                 print(f"WARNING: {label} answered {result['errors']} non-2xx responses on {workload}", file=sys.stderr)
         print(f"| {workload} | {k['rps']:,.0f} | {k['p50']:.2f} | {k['p99']:.2f} | {m['rps']:,.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {k['rps'] / m['rps']:.1f}x |")
-    print(f"\n## Start and memory\n")
+    print("\n## Start and memory\n")
     print(f"- Cold start to first healthy answer (fresh data dir, {len(starts)} runs): median {statistics.median(starts):.0f} ms, max {max(starts):.0f} ms")
     print(f"- Idle RSS right after start: {fresh_rss:.1f} MB; after the load runs: {results['idle-rss']:.1f} MB")
 

@@ -55,7 +55,6 @@ def kdc_processes(server_pid):
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
             if (entry / "cmdline").read_bytes().split(b"\0")[0].endswith(b"krb5kdc"):
                 pids.append(int(entry.name))
         except OSError:

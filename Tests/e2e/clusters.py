@@ -72,3 +72,27 @@ def cluster_with_members(rds, identifier: str = "aurora", readers: int = 1, engi
     for number in range(1, readers + 2):
         wait_for_instance(rds, f"{identifier}-{number}")
     return wait_for_cluster(rds, identifier, check=lambda c: len(c["DBClusterMembers"]) == readers + 1)
+
+
+def failed_over_cluster(rds, identifier: str, engine: str) -> dict:
+    """A cluster of two members after a failover: `<id>-2` writes, `<id>-1` is available as a reader."""
+    cluster_with_members(rds, identifier, readers=1, engine=engine)
+    rds.failover_db_cluster(DBClusterIdentifier=identifier)
+    cluster = wait_for_cluster(rds, identifier, check=lambda c: writer_of(c) == f"{identifier}-2")
+    wait_for_instance(rds, f"{identifier}-1")
+    return cluster
+
+
+def back_after_a_crash(start_kerbside, crashed, cluster: dict):
+    """Kills `crashed` with SIGKILL (its database servers left orphaned), starts a Kerbside on the
+    same data dir, and waits until `cluster` is back with the same writer, endpoint and available
+    members. Answers the new Kerbside, its RDS client and the orphans' pids (for `assert_gone`)."""
+    identifier = cluster["DBClusterIdentifier"]
+    orphans = crashed.crash()
+    second = start_kerbside(crashed.data_dir)
+    rds = second.client("rds")
+    again = wait_for_cluster(rds, identifier)
+    assert (writer_of(again), again["Endpoint"]) == (writer_of(cluster), cluster["Endpoint"])
+    for member in cluster["DBClusterMembers"]:
+        wait_for_instance(rds, member["DBInstanceIdentifier"])
+    return second, rds, orphans

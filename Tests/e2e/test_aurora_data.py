@@ -9,11 +9,10 @@ import datetime
 import json
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from clusters import add_instance, cluster_with_members, create_cluster, eventually, wait_for_cluster, wait_for_instance, writer_of
+from clusters import (add_instance, back_after_a_crash, cluster_with_members, create_cluster, eventually, failed_over_cluster,
+                      wait_for_cluster, writer_of)
 from databases import MASTER_PASSWORD, DatabaseClient, create_instance, kerberos_role, wait_for_status
 from directories import create_directory, user_with_password
 from harness import assert_gone
@@ -123,31 +122,19 @@ def test_a_point_in_time_restore_with_a_domain_has_what_was_committed_before(rds
 # --- a restart after kill -9 ----------------------------------------------------------------------
 
 def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside):
-    data = start_kerbside.base / "restart-data"
-    first = start_kerbside(data)
-    client = lambda server: boto3.client("rds", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
-                                         aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
-    rds = client(first)
-    cluster = cluster_with_members(rds, "durable", readers=1)
+    first = start_kerbside(start_kerbside.base / "restart-data")
+    rds = first.client("rds")
+    cluster = failed_over_cluster(rds, "durable", "aurora-postgresql")
     rds.create_db_cluster_endpoint(DBClusterIdentifier="durable", DBClusterEndpointIdentifier="readers", EndpointType="READER")
-    rds.failover_db_cluster(DBClusterIdentifier="durable")
-    cluster = wait_for_cluster(rds, "durable", check=lambda c: writer_of(c) == "durable-2")
-    wait_for_instance(rds, "durable-1")
-    db = DatabaseClient(first.endpoint, data.parent)
+    db = DatabaseClient(first.endpoint, start_kerbside.base)
     eventually(lambda: master(db, cluster["Endpoint"], "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('survives')").ok)
     hosts = db.hosts()
-    servers = first.crash()
 
-    second = start_kerbside(data)
-    rds = client(second)
-    again = wait_for_cluster(rds, "durable")
-    assert writer_of(again) == "durable-2" and again["Endpoint"] == cluster["Endpoint"]
-    for name in ("durable-1", "durable-2"):
-        wait_for_instance(rds, name)
-    db = DatabaseClient(second.endpoint, data.parent)
+    second, rds, servers = back_after_a_crash(start_kerbside, first, cluster)
+    db = DatabaseClient(second.endpoint, start_kerbside.base)
     assert db.hosts() == hosts
-    assert master(db, again["Endpoint"], "SELECT note FROM kept").value == "survives"
-    assert master(db, again["Endpoint"], "INSERT INTO kept VALUES ('after')").ok
+    assert master(db, cluster["Endpoint"], "SELECT note FROM kept").value == "survives"
+    assert master(db, cluster["Endpoint"], "INSERT INTO kept VALUES ('after')").ok
     custom = rds.describe_db_cluster_endpoints(DBClusterEndpointIdentifier="readers")["DBClusterEndpoints"][0]["Endpoint"]
     assert eventually(lambda: master(db, custom, "SELECT count(*) FROM kept").stdout.strip() == "2")
     assert master(db, custom, "SELECT pg_is_in_recovery()").value == "t"

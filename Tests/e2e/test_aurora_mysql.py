@@ -11,12 +11,11 @@ import os
 import signal
 import time
 
-import boto3
 import pymysql
 import pytest
-from botocore.config import Config
 
-from clusters import add_instance, cluster_with_members, eventually, wait_for_cluster, wait_for_instance, writer_of
+from clusters import (add_instance, back_after_a_crash, cluster_with_members, eventually, failed_over_cluster, wait_for_cluster,
+                      wait_for_instance, writer_of)
 from harness import assert_gone
 from mysql_clients import MySQLClients, at
 from policies import db_connect
@@ -220,30 +219,15 @@ def test_iam_tokens_for_the_cluster_reader_and_instance_endpoints(rds, iam, boto
 
 
 def test_a_killed_kerbside_brings_the_cluster_back_as_it_was(start_kerbside, tmp_path):
-    data = start_kerbside.base / "restart-data"
-    first = start_kerbside(data)
-
-    def client(server):
-        return boto3.client("rds", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
-                            aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
-    rds = client(first)
-    cluster = cluster_with_members(rds, "durable", readers=1, engine=ENGINE)
-    rds.failover_db_cluster(DBClusterIdentifier="durable")
-    cluster = wait_for_cluster(rds, "durable", check=lambda c: writer_of(c) == "durable-2")
-    wait_for_instance(rds, "durable-1")
+    first = start_kerbside(start_kerbside.base / "restart-data")
+    cluster = failed_over_cluster(first.client("rds"), "durable", ENGINE)
     my = MySQLClients(first.endpoint, tmp_path)
     writer, reader = at(cluster["Endpoint"]), at(cluster["ReaderEndpoint"])
     eventually(lambda: succeeds(my, writer, "CREATE DATABASE kept"))
     my.query(writer, "CREATE TABLE kept.notes (note VARCHAR(10))")
     my.query(writer, "INSERT INTO kept.notes VALUES ('survives')")
-    servers = first.crash()
 
-    second = start_kerbside(data)
-    rds = client(second)
-    again = wait_for_cluster(rds, "durable")
-    assert writer_of(again) == "durable-2" and again["Endpoint"] == cluster["Endpoint"]
-    for name in ("durable-1", "durable-2"):
-        wait_for_instance(rds, name)
+    second, rds, servers = back_after_a_crash(start_kerbside, first, cluster)
     my = MySQLClients(second.endpoint, tmp_path)
     assert my.query(writer, "SELECT note FROM kept.notes") == [("survives",)]
     my.query(writer, "INSERT INTO kept.notes VALUES ('after')")

@@ -4,12 +4,10 @@ A plan that shows no changes after apply proves that every resource Terraform re
 and round-trips, which is what a real user's second `terraform apply` depends on.
 """
 
-import json
-
 import pytest
 
 from harness import DEFAULT_ACCOUNT, Credentials
-from terraform_runner import explain, terraform_runner
+from terraform_runner import terraform_runner
 
 
 @pytest.fixture
@@ -18,15 +16,7 @@ def terraform(tmp_path, endpoint):
 
 
 def test_apply_replan_destroy(terraform, iam, boto):
-    init = terraform("init", "-input=false", "-no-color")
-    assert init.returncode == 0, explain("init", init)
-
-    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
-    assert apply.returncode == 0, explain("apply", apply)
-
-    outputs = terraform("output", "-json")
-    assert outputs.returncode == 0, explain("output", outputs)
-    values = {name: entry["value"] for name, entry in json.loads(outputs.stdout).items()}
+    values = terraform.apply()
     assert values["account_id"] == DEFAULT_ACCOUNT
     assert values["role_arn"] == f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/rds-directory-service-access"
 
@@ -39,12 +29,9 @@ def test_apply_replan_destroy(terraform, iam, boto):
     assert iam.list_role_policies(RoleName="rds-directory-service-access")["PolicyNames"] == ["describe-directories"]
     assert [p["PolicyName"] for p in iam.list_attached_user_policies(UserName="alice")["AttachedPolicies"]] == ["rds-connect"]
 
-    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
+    terraform.assert_no_changes()
 
-    # The plan just refreshed everything, so destroy need not read it all again.
-    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
-    assert destroy.returncode == 0, explain("destroy", destroy)
+    terraform.destroy()
     assert iam.list_users()["Users"] == []
     assert iam.list_roles()["Roles"] == []
     assert iam.list_groups()["Groups"] == []

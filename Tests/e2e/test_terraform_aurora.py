@@ -3,26 +3,18 @@ AD, a cluster parameter group, and an Aurora PostgreSQL cluster joined to the di
 database authentication, with a writer, a reader and a custom endpoint. Apply, a plan with no changes, then destroy.
 As for DB instances, the provider's fixed waiter delays set the pace."""
 
-import json
-
 import pytest
 
-from terraform_runner import explain, terraform_runner
+from terraform_runner import terraform_runner
 
 
 @pytest.fixture
 def terraform(tmp_path, endpoint):
-    return terraform_runner(tmp_path, endpoint, "aurora")
+    return terraform_runner(tmp_path, endpoint, "aurora", shared=("directory",))
 
 
 def test_apply_replan_destroy_a_kerberos_aurora_cluster(terraform, rds, ds, iam):
-    init = terraform("init", "-input=false", "-no-color")
-    assert init.returncode == 0, explain("init", init)
-    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
-    assert apply.returncode == 0, explain("apply", apply)
-    outputs = terraform("output", "-json")
-    assert outputs.returncode == 0, explain("output", outputs)
-    values = {name: entry["value"] for name, entry in json.loads(outputs.stdout).items()}
+    values = terraform.apply()
 
     [cluster] = rds.describe_db_clusters(DBClusterIdentifier="orders")["DBClusters"]
     assert cluster["Status"] == "available" and cluster["IAMDatabaseAuthenticationEnabled"] is True
@@ -39,11 +31,9 @@ def test_apply_replan_destroy_a_kerberos_aurora_cluster(terraform, rds, ds, iam)
     parameters = rds.describe_db_cluster_parameters(DBClusterParameterGroupName="kerberos-aurora-postgresql16", Source="user")["Parameters"]
     assert [(p["ParameterName"], p["ParameterValue"]) for p in parameters] == [("krb_caseins_users", "1")]
 
-    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
+    terraform.assert_no_changes()
 
-    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
-    assert destroy.returncode == 0, explain("destroy", destroy)
+    terraform.destroy()
     assert rds.describe_db_clusters()["DBClusters"] == []
     assert rds.describe_db_instances()["DBInstances"] == []
     assert ds.describe_directories()["DirectoryDescriptions"] == []

@@ -3,27 +3,19 @@ database authentication, and an Aurora MySQL cluster joined to an AWS Managed Mi
 writer. Apply, a plan with no changes, a login to each, then destroy. As for PostgreSQL, the
 provider's fixed waiter delays set the pace."""
 
-import json
-
 import pytest
 
 from mysql_clients import MASTER_PASSWORD, MySQLClients, at
-from terraform_runner import explain, terraform_runner
+from terraform_runner import terraform_runner
 
 
 @pytest.fixture
 def terraform(tmp_path, endpoint):
-    return terraform_runner(tmp_path, endpoint, "mysql")
+    return terraform_runner(tmp_path, endpoint, "mysql", shared=("directory",))
 
 
 def test_apply_replan_destroy_a_mysql_instance_and_an_aurora_mysql_cluster(terraform, rds, ds, endpoint, tmp_path):
-    init = terraform("init", "-input=false", "-no-color")
-    assert init.returncode == 0, explain("init", init)
-    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
-    assert apply.returncode == 0, explain("apply", apply)
-    outputs = terraform("output", "-json")
-    assert outputs.returncode == 0, explain("output", outputs)
-    values = {name: entry["value"] for name, entry in json.loads(outputs.stdout).items()}
+    values = terraform.apply()
 
     [instance] = rds.describe_db_instances(DBInstanceIdentifier="shop")["DBInstances"]
     assert (instance["Engine"], instance["EngineVersion"], instance["DBInstanceStatus"]) == ("mysql", "8.0.42", "available")
@@ -42,11 +34,9 @@ def test_apply_replan_destroy_a_mysql_instance_and_an_aurora_mysql_cluster(terra
     assert my.query(at(values["cluster_endpoint"]), "SELECT DATABASE(), @@read_only", database="ledger",
                     password=MASTER_PASSWORD) == [("ledger", 0)]
 
-    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
+    terraform.assert_no_changes()
 
-    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
-    assert destroy.returncode == 0, explain("destroy", destroy)
+    terraform.destroy()
     assert rds.describe_db_clusters()["DBClusters"] == []
     assert rds.describe_db_instances()["DBInstances"] == []
     assert ds.describe_directories()["DirectoryDescriptions"] == []

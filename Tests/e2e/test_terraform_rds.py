@@ -7,17 +7,15 @@ DB instance first after a minute and wants three `available` answers ten seconds
 a deleted DB instance, then a deleted directory, only after a minute each. Timeouts cannot shorten
 these fixed delays."""
 
-import json
-
 import pytest
 
 from databases import MASTER_PASSWORD, wait_for_status
-from terraform_runner import explain, terraform_runner
+from terraform_runner import terraform_runner
 
 
 @pytest.fixture
 def terraform(tmp_path, endpoint):
-    return terraform_runner(tmp_path, endpoint, "rds")
+    return terraform_runner(tmp_path, endpoint, "rds", shared=("directory",))
 
 
 @pytest.fixture
@@ -31,15 +29,7 @@ def ds(boto):
 
 
 def test_apply_replan_destroy_a_kerberos_database(terraform, rds, ds, iam):
-    init = terraform("init", "-input=false", "-no-color")
-    assert init.returncode == 0, explain("init", init)
-
-    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
-    assert apply.returncode == 0, explain("apply", apply)
-
-    outputs = terraform("output", "-json")
-    assert outputs.returncode == 0, explain("output", outputs)
-    values = {name: entry["value"] for name, entry in json.loads(outputs.stdout).items()}
+    values = terraform.apply()
 
     # What Terraform made is really there, as it described it.
     [instance] = rds.describe_db_instances(DBInstanceIdentifier="kerbdb")["DBInstances"]
@@ -59,12 +49,9 @@ def test_apply_replan_destroy_a_kerberos_database(terraform, rds, ds, iam):
     parameters = rds.describe_db_parameters(DBParameterGroupName="kerberos-postgres17", Source="user")["Parameters"]
     assert [(p["ParameterName"], p["ParameterValue"]) for p in parameters] == [("krb_caseins_users", "1")]
 
-    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
+    terraform.assert_no_changes()
 
-    # The plan just refreshed everything, so destroy need not read it all again.
-    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
-    assert destroy.returncode == 0, explain("destroy", destroy)
+    terraform.destroy()
     assert rds.describe_db_instances()["DBInstances"] == []
     assert ds.describe_directories()["DirectoryDescriptions"] == []
     assert [g["DBSubnetGroupName"] for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]] == ["default"]

@@ -2,12 +2,10 @@
 zones, a security group with rules, an auto-accepted peering and the default VPC as data.
 Apply, then a plan with no changes (everything reads back as written), then destroy."""
 
-import json
-
 import pytest
 
 from harness import DEFAULT_ACCOUNT
-from terraform_runner import explain, terraform_runner
+from terraform_runner import terraform_runner
 
 
 @pytest.fixture
@@ -16,15 +14,7 @@ def terraform(tmp_path, endpoint):
 
 
 def test_apply_replan_destroy_a_network(terraform, ec2):
-    init = terraform("init", "-input=false", "-no-color")
-    assert init.returncode == 0, explain("init", init)
-
-    apply = terraform("apply", "-auto-approve", "-input=false", "-no-color")
-    assert apply.returncode == 0, explain("apply", apply)
-
-    outputs = terraform("output", "-json")
-    assert outputs.returncode == 0, explain("output", outputs)
-    values = {name: entry["value"] for name, entry in json.loads(outputs.stdout).items()}
+    values = terraform.apply()
 
     # What Terraform made is really there, as it described it.
     [default_vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
@@ -43,12 +33,9 @@ def test_apply_replan_destroy_a_network(terraform, ec2):
     [peering] = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[values["peering_id"]])["VpcPeeringConnections"]
     assert peering["Status"]["Code"] == "active" and peering["AccepterVpcInfo"]["VpcId"] == vpc["VpcId"]
 
-    plan = terraform("plan", "-detailed-exitcode", "-input=false", "-no-color")
-    assert plan.returncode == 0, explain("plan (expected no changes after apply)", plan)
+    terraform.assert_no_changes()
 
-    # The plan just refreshed everything, so destroy need not read it all again.
-    destroy = terraform("destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false")
-    assert destroy.returncode == 0, explain("destroy", destroy)
+    terraform.destroy()
     assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]] == [default_vpc["VpcId"]]
     assert ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["databases"]}])["SecurityGroups"] == []
     assert ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[values["peering_id"]])["VpcPeeringConnections"][0][

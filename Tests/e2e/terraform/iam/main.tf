@@ -1,36 +1,6 @@
 # IAM for an RDS instance joined to a Directory Service directory, as a user would write it.
 # Applied against Kerbside by Tests/e2e/test_terraform.py, which passes `endpoint`.
-
-terraform {
-  required_version = ">= 1.5"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "Kerbside's URL, e.g. http://127.0.0.1:4566"
-  type        = string
-}
-
-provider "aws" {
-  region     = "us-east-1"
-  access_key = "test"
-  secret_key = "test"
-
-  # Let the provider check its credentials and look up the account, as it does against AWS.
-  skip_credentials_validation = false
-  skip_requesting_account_id  = false
-  skip_metadata_api_check     = true
-
-  endpoints {
-    iam = var.endpoint
-    sts = var.endpoint
-  }
-}
+# With ../shared/provider.tf, which the runner copies in.
 
 data "aws_caller_identity" "current" {}
 

@@ -1,37 +1,7 @@
 # The network a directory and its databases live in, as a user would write it: a VPC with DNS
 # hostnames, two subnets in two zones, a security group, a peering to a second VPC, and the
 # account's default VPC. Applied against Kerbside by Tests/e2e/test_terraform_vpc.py.
-
-terraform {
-  required_version = ">= 1.5"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "Kerbside's URL, e.g. http://127.0.0.1:4566"
-  type        = string
-}
-
-provider "aws" {
-  region     = "us-east-1"
-  access_key = "test"
-  secret_key = "test"
-
-  skip_credentials_validation = false
-  skip_requesting_account_id  = false
-  skip_metadata_api_check     = true
-
-  endpoints {
-    ec2 = var.endpoint
-    iam = var.endpoint
-    sts = var.endpoint
-  }
-}
+# With ../shared/provider.tf, which the runner copies in.
 
 data "aws_vpc" "default" {
   default = true
