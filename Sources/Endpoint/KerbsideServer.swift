@@ -2,6 +2,7 @@ import AWSWire
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Runtime
 import ServiceLifecycle
 import Services
@@ -13,12 +14,15 @@ public struct ServerOptions: Sendable {
     public var port: Int
     public var dataDirectory: URL
     public var strictCredentials: Bool
+    /// Engine templates shared by the machine's data directories, or nil for none.
+    public var templateCache: URL?
 
-    public init(host: String, port: Int, dataDirectory: URL, strictCredentials: Bool) {
+    public init(host: String, port: Int, dataDirectory: URL, strictCredentials: Bool, templateCache: URL? = nil) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.strictCredentials = strictCredentials
+        self.templateCache = templateCache
     }
 }
 
@@ -38,11 +42,14 @@ public struct KerbsideServer {
     public func run() async throws {
         let started = ContinuousClock.now
         let store = try Store(directory: options.dataDirectory)
+        let lock = try DataDirectoryLock(options.dataDirectory)
         let catalog = try ModelCatalog.bundled()
         let supervisor = Supervisor(logger: logger)
         let realms = RealmHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, logger: logger)
-        let engines = EngineHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, realms: realms, logger: logger)
+        let engines = EngineHost(dataDirectory: options.dataDirectory, store: store, supervisor: supervisor, realms: realms, logger: logger,
+                                 templateCache: options.templateCache)
         let relays = ClusterEndpointRelays(store: store, engines: engines, logger: logger)
+        for warning in try engines.preflight() { logger.warning("\(warning)") }
         await engines.markRestarting()
         let services = ServiceRegistry(store: store, realms: realms, engines: engines, relays: relays)
         let pipeline = RequestPipeline(
@@ -62,6 +69,10 @@ public struct KerbsideServer {
                 let port = channel.localAddress?.port ?? options.port
                 logger.info("Kerbside \(Self.version) ready on http://\(options.host):\(port) in \(ContinuousClock.now - started)",
                             metadata: ["data-dir": "\(options.dataDirectory.path)"])
+                // The one line on standard output (the log is on standard error), for wait
+                // strategies that watch a container's output.
+                FileHandle.standardOutput.write(Data("Ready.\n".utf8))
+                Task { await engines.prepareTemplates() }
             },
             logger: logger)
         let group = ServiceGroup(
@@ -69,7 +80,18 @@ public struct KerbsideServer {
                 services: [.init(service: app), .init(service: RuntimeService(supervisor: supervisor, realms: realms, engines: engines, relays: relays, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw StartError("\(options.host):\(options.port) is in use (another Kerbside, or another server?); choose another --port")
+        }
+        withExtendedLifetime(lock) {}
         logger.info("Kerbside stopped")
     }
+}
+
+/// Why Kerbside could not start, in words for the person who started it.
+public struct StartError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Directory for Kerbside's state (created 0711; everything in it is private). Default: $KERBSIDE_DATA_DIR, else /var/lib/kerbside as root, else $XDG_DATA_HOME/kerbside, else ~/.local/share/kerbside. As root, database servers run as `postgres`, which must be able to pass through every folder above it.")
     var dataDir: String?
 
+    @Option(help: "Folder of engine templates shared by this machine's data directories, so a fresh one copies a template instead of running initdb. Default: $KERBSIDE_TEMPLATE_CACHE, else /var/cache/kerbside/templates as root, else $XDG_CACHE_HOME/kerbside/templates, else ~/.cache/kerbside/templates; `none` for no sharing.")
+    var templateCache: String?
+
     @Flag(help: "Refuse access keys that Kerbside did not issue (InvalidClientTokenId), instead of treating them as the account's root user.")
     var strictCredentials = false
 
@@ -47,7 +50,8 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let options = ServerOptions(host: host, port: port, dataDirectory: Self.dataDirectory(dataDir), strictCredentials: strictCredentials)
+        let options = ServerOptions(host: host, port: port, dataDirectory: Self.dataDirectory(dataDir), strictCredentials: strictCredentials,
+                                    templateCache: Self.templateCache(templateCache))
         try await KerbsideServer(options: options, logger: Logger(label: "kerbside")).run()
     }
 
@@ -58,6 +62,16 @@ struct Serve: AsyncParsableCommand {
         if getuid() == 0 { return URL(fileURLWithPath: "/var/lib/kerbside") }
         if let xdg = environment["XDG_DATA_HOME"] { return URL(fileURLWithPath: xdg).appendingPathComponent("kerbside") }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/kerbside")
+    }
+}
+
+extension Serve {
+    static func templateCache(_ explicit: String?) -> URL? {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = explicit ?? environment["KERBSIDE_TEMPLATE_CACHE"] { return path == "none" ? nil : URL(fileURLWithPath: path) }
+        if getuid() == 0 { return URL(fileURLWithPath: "/var/cache/kerbside/templates") }
+        if let xdg = environment["XDG_CACHE_HOME"] { return URL(fileURLWithPath: xdg).appendingPathComponent("kerbside/templates") }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/kerbside/templates")
     }
 }
 
@@ -74,12 +88,24 @@ struct EndpointOption: ParsableArguments {
         }
         var request = URLRequest(url: url)
         request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw Unanswered("no Kerbside answers at \(endpoint) (\(error.localizedDescription)); start one with `kerbside serve`, "
+                             + "or name the one running with --endpoint or AWS_ENDPOINT_URL")
+        }
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw ValidationError("\(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            throw Unanswered("\(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): is that Kerbside?")
         }
         return data
     }
+}
+
+/// A running Kerbside was asked and did not answer (printed as `Error: …`, without the usage).
+struct Unanswered: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 struct Krb5Conf: AsyncParsableCommand {

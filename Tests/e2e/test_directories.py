@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from directories import ADMIN_PASSWORD, create_directory, default_subnets, default_vpc, user_with_password, wait_for_stage
-from harness import Credentials, descendants
+from harness import Credentials
+from pytest_kerbside.server import descendants
 from kerberos import KerberosClient
 from refusals import refused
 
@@ -346,7 +347,7 @@ def test_a_kdc_that_dies_is_restarted(ds, ec2, kerberos, kerbside):
 
 
 def test_restart_after_kill_brings_realms_back(start_kerbside, tmp_path, boto):
-    server = start_kerbside(tmp_path / "restart-data")
+    server = start_kerbside(start_kerbside.base / "restart-data")
     clients = lambda service: boto(service, endpoint=server.endpoint)
     ds, ec2, dsdata = clients("ds"), clients("ec2"), clients("ds-data")
     directory_id = create_directory(ds, ec2)
@@ -357,7 +358,7 @@ def test_restart_after_kill_brings_realms_back(start_kerbside, tmp_path, boto):
     os.kill(server.pid, signal.SIGKILL)
     server.process.wait(timeout=10)
     server.process = None
-    restarted = start_kerbside(tmp_path / "restart-data")
+    restarted = start_kerbside(start_kerbside.base / "restart-data")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not kdc_pids(restarted):
         time.sleep(0.05)

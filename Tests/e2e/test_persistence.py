@@ -8,8 +8,8 @@ from policies import trust_arn
 from refusals import refused
 
 
-def test_state_survives_a_restart(start_kerbside, boto, tmp_path):
-    data = tmp_path / "persistent"
+def test_state_survives_a_restart(start_kerbside, boto):
+    data = start_kerbside.base / "persistent"
     first = start_kerbside(data)
     iam = boto("iam", endpoint=first.endpoint)
     user, credentials = user_with_key(iam, "alice")

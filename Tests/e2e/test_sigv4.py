@@ -183,13 +183,13 @@ def test_a_broken_percent_encoding_in_the_query_is_refused(endpoint):
     query_error(answer.content)
 
 
-def test_strict_credentials_refuse_unknown_keys_but_accept_issued_ones(start_kerbside, boto, tmp_path):
+def test_strict_credentials_refuse_unknown_keys_but_accept_issued_ones(start_kerbside, boto):
     # A strict server accepts no key it did not issue, so the user is made on a lenient one first.
-    lenient = start_kerbside(tmp_path / "shared-data")
+    lenient = start_kerbside(start_kerbside.base / "shared-data")
     user, credentials = user_with_key(boto("iam", endpoint=lenient.endpoint), "alice")
     assert lenient.stop() == 0
 
-    strict = start_kerbside(tmp_path / "shared-data", strict_credentials=True)
+    strict = start_kerbside(start_kerbside.base / "shared-data", strict_credentials=True)
     with refused("InvalidClientTokenId", 403, "The security token included in the request is invalid"):
         boto("sts", endpoint=strict.endpoint).get_caller_identity()
     with refused("InvalidClientTokenId", 403):

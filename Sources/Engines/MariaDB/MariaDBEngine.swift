@@ -8,13 +8,13 @@ import Runtime
 public struct MariaDBEngine: DatabaseEngine {
     public let installation: MariaDBInstallation
     public let user: EngineUser
-    let templates: URL
+    let templates: TemplateFolders
     private let door: MariaDBFrontDoor
 
     /// The installed MariaDB, run as the engine user, its templates kept in `templates`; fails
     /// with what to install when absent. `decider` judges the logins of accounts with Kerbside's
     /// plugins (IAM tokens).
-    public init(templates: URL, decider: any MySQLLoginDecider) throws {
+    public init(templates: TemplateFolders, decider: any MySQLLoginDecider) throws {
         self.templates = templates
         guard let installation = MariaDBInstallation.installed() else {
             throw EngineError("MariaDB is not installed (expected /usr/sbin/mariadbd); `make run` installs it")

@@ -14,11 +14,11 @@ public struct MariaDBServer: DatabaseServer {
     public let installation: MariaDBInstallation
     public let user: EngineUser
     /// Where the engine's templates are: every copy of a server starts from one (see MariaDBHistory).
-    let templates: URL
+    let templates: TemplateFolders
 
     let files: ServerFolder
 
-    public init(folder: URL, installation: MariaDBInstallation, user: EngineUser, templates: URL) {
+    public init(folder: URL, installation: MariaDBInstallation, user: EngineUser, templates: TemplateFolders) {
         self.folder = folder
         self.installation = installation
         self.user = user

@@ -20,17 +20,18 @@ public enum MariaDBTemplate {
         innodb_buffer_pool_size = 16M
         """
 
-    /// The template for `installation` under `folder`, made now if it does not exist yet.
-    public static func ensure(in folder: URL, installation: MariaDBInstallation, user: EngineUser) async throws -> URL {
-        let template = folder.appendingPathComponent("mariadb-\(installation.version)")
-        if FileManager.default.fileExists(atPath: template.appendingPathComponent(administratorFile).path) { return template }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        let building = folder.appendingPathComponent("building-\(UUID().uuidString)")
-        let settings = folder.appendingPathComponent("building-\(UUID().uuidString).cnf")
-        defer {
-            try? FileManager.default.removeItem(at: building)
-            try? FileManager.default.removeItem(at: settings)
+    /// The template for `installation` in `folders`, made now if there is none yet.
+    public static func ensure(in folders: TemplateFolders, installation: MariaDBInstallation, user: EngineUser) async throws -> URL {
+        try await folders.ensure("mariadb-\(installation.version)", marker: administratorFile) { building in
+            try await make(building, installation: installation, user: user)
         }
+    }
+
+    /// `mariadb-install-db` at `building`, and Kerbside's administrator in it (its file last:
+    /// the mark of a whole template).
+    private static func make(_ building: URL, installation: MariaDBInstallation, user: EngineUser) async throws {
+        let settings = building.deletingLastPathComponent().appendingPathComponent("building-\(UUID().uuidString).cnf")
+        defer { try? FileManager.default.removeItem(at: settings) }
         try FileManager.default.createDirectory(at: building, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try user.own(building)
         try CertificateAuthority.writePrivate("[mariadbd]\ndatadir = \(building.path)\n\(storageSettings)\n", to: settings)
@@ -66,7 +67,5 @@ public enum MariaDBTemplate {
         let credentials = building.appendingPathComponent(administratorFile)
         try CertificateAuthority.writePrivate("[client]\nuser = \(administrator)\npassword = \(String(password))\n", to: credentials)
         try user.own(credentials)
-        try FileManager.default.moveItem(at: building, to: template)
-        return template
     }
 }

@@ -6,11 +6,11 @@ import Foundation
 public struct PostgresEngine: DatabaseEngine {
     public let installation: PostgresInstallation
     public let user: EngineUser
-    let templates: URL
+    let templates: TemplateFolders
 
     /// The installed PostgreSQL, run as the engine user, its templates kept in `templates`;
     /// fails with what to install when absent.
-    public init(templates: URL) throws {
+    public init(templates: TemplateFolders) throws {
         self.templates = templates
         guard let installation = PostgresInstallation.installed() else {
             throw EngineError("PostgreSQL is not installed (expected /usr/lib/postgresql/<major>/bin); `make run` installs it")

@@ -17,17 +17,17 @@ public enum PostgresTemplate {
         CREATE ROLE rds_replication NOLOGIN;
         """
 
-    /// The template for `installation` under `folder`, made now if it does not exist yet.
-    public static func ensure(in folder: URL, installation: PostgresInstallation, user: EngineUser) async throws -> URL {
-        let template = folder.appendingPathComponent("postgres-\(installation.major)")
-        if FileManager.default.fileExists(atPath: template.appendingPathComponent("PG_VERSION").path) { return template }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        let building = folder.appendingPathComponent("building-\(UUID().uuidString)")
-        let socket = folder.appendingPathComponent("building-socket-\(UUID().uuidString.prefix(8))")
-        defer {
-            try? FileManager.default.removeItem(at: building)
-            try? FileManager.default.removeItem(at: socket)
+    /// The template for `installation` in `folders`, made now if there is none yet.
+    public static func ensure(in folders: TemplateFolders, installation: PostgresInstallation, user: EngineUser) async throws -> URL {
+        try await folders.ensure("postgres-\(installation.major)", marker: "PG_VERSION") { building in
+            try await make(building, installation: installation, user: user)
         }
+    }
+
+    /// initdb at `building`, and RDS's roles in it.
+    private static func make(_ building: URL, installation: PostgresInstallation, user: EngineUser) async throws {
+        let socket = building.deletingLastPathComponent().appendingPathComponent("building-socket-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: socket) }
         for directory in [building, socket] {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             try user.own(directory)
@@ -58,7 +58,5 @@ public enum PostgresTemplate {
         guard sql.succeeded else { throw EngineError("the template's roles could not be made: \(sql.standardError)") }
         guard stop.succeeded else { throw EngineError("the template server did not stop: \(stop.standardError)") }
         try? FileManager.default.removeItem(at: building.appendingPathComponent("bootstrap.log"))
-        try FileManager.default.moveItem(at: building, to: template)
-        return template
     }
 }

@@ -89,7 +89,7 @@ extension RDSService {
                 try ResourceTags.merge(input.tags ?? [], into: endpoint.resourceId, db)
                 return (endpoint, DBClusterEndpointShape(endpoint, of: cluster))
             }
-            Task { await settle(endpoint, call, renewKeytab: true) }
+            await CallWork.run { await settle(endpoint, call, renewKeytab: true) }
             return shape
         }
 
@@ -115,7 +115,7 @@ extension RDSService {
                 try endpoint.update(db)
                 return (endpoint, DBClusterEndpointShape(endpoint, of: cluster))
             }
-            Task { await settle(endpoint, call, renewKeytab: false) }
+            await CallWork.run { await settle(endpoint, call, renewKeytab: false) }
             return shape
         }
 
@@ -132,7 +132,7 @@ extension RDSService {
                 try endpoint.update(db)
                 return (endpoint, DBClusterEndpointShape(endpoint, of: cluster))
             }
-            Task {
+            await CallWork.run {
                 await relays.refresh(clusterId: endpoint.clusterResourceId)
                 if let (cluster, hosting) = try? await store.read({ db -> (RDSCluster, DSDirectory)? in
                     guard let cluster = try RDSCluster.withId(endpoint.clusterResourceId).fetchOne(db),

@@ -99,7 +99,7 @@ extension RDSService {
                 }
                 return (cluster, try ClusterSnapshots.insert(identifier, of: cluster, type: "manual", tags: input.tags ?? [], call, db))
             }
-            Task { await ClusterSnapshots.take(snapshot, of: cluster, store: store, engines: engines) }
+            await CallWork.run { await ClusterSnapshots.take(snapshot, of: cluster, store: store, engines: engines) }
             return DBClusterSnapshotResult(dbClusterSnapshot: DBClusterSnapshotShape(snapshot, tags: input.tags ?? []))
         }
 
@@ -181,7 +181,7 @@ extension RDSService {
                 try RDSEvent.cluster(cluster, "DB cluster restored from snapshot \(snapshot.identifier)", ["creation"], at: call.now, db)
                 return (cluster, snapshot, try ClusterRules.shape(cluster, call, db))
             }
-            Task {
+            await CallWork.run {
                 await ClusterSnapshots.restore(snapshot, into: cluster, engines: engines, store: store, logger: call.logger)
                 await lifecycle(call).created(cluster)
             }
@@ -247,7 +247,7 @@ extension RDSService {
                 return (cluster, try ClusterRules.shape(cluster, call, db))
             }
             let archive = engines.changeArchive(ofCluster: source.resourceId)
-            Task {
+            await CallWork.run {
                 await ClusterSnapshots.prepareRecovery(of: cluster, base: base.data, archive: archive, targetTime: target,
                                                        engines: engines, logger: call.logger)
                 await lifecycle(call).created(cluster)

@@ -226,7 +226,7 @@ extension RDSService {
                 return (cluster, try ClusterRules.shape(cluster, call, db))
             }
             call.logger.info("creating DB cluster \(identifier) (\(cluster.resourceId)) at \(cluster.address):\(cluster.port)")
-            Task { await lifecycle(call).created(cluster) }
+            await CallWork.run { await lifecycle(call).created(cluster) }
             return DBClusterResult(dbCluster: shape)
         }
 
@@ -352,11 +352,11 @@ extension RDSService {
             }
             let work = lifecycle(call)
             if changes.restart {
-                Task { await work.restartAll(cluster.resourceId) }
+                await CallWork.run { await work.restartAll(cluster.resourceId) }
             }
             if changes.leave { await work.leaveDomain(cluster.resourceId, previous: previous) }
             if changes.join {
-                Task { await work.applyDomain(cluster.resourceId) }
+                await CallWork.run { await work.applyDomain(cluster.resourceId) }
             } else if changes.reload || changes.leave {
                 await work.reconfigureMembers(cluster.resourceId)
             }
@@ -392,19 +392,19 @@ extension RDSService {
                 try RDSEvent.cluster(cluster, "DB cluster deleted", ["deletion"], at: call.now, db)
                 return (cluster, try ClusterRules.shape(cluster, call, db), snapshot)
             }
-            Task { await lifecycle(call).delete(cluster, finalSnapshot: snapshot) }
+            await CallWork.run { await lifecycle(call).delete(cluster, finalSnapshot: snapshot) }
             return DBClusterResult(dbCluster: shape)
         }
 
         operations.on("StopDBCluster") { (input: ClusterIdentifierRequest, call) -> DBClusterResult in
             let (cluster, shape) = try await transition(input.dbClusterIdentifier, from: "available", to: "stopping", call)
-            Task { await lifecycle(call).stop(cluster.resourceId) }
+            await CallWork.run { await lifecycle(call).stop(cluster.resourceId) }
             return DBClusterResult(dbCluster: shape)
         }
 
         operations.on("StartDBCluster") { (input: ClusterIdentifierRequest, call) -> DBClusterResult in
             let (cluster, shape) = try await transition(input.dbClusterIdentifier, from: "stopped", to: "starting", call)
-            Task { await lifecycle(call).start(cluster.resourceId) }
+            await CallWork.run { await lifecycle(call).start(cluster.resourceId) }
             return DBClusterResult(dbCluster: shape)
         }
 
@@ -432,7 +432,7 @@ extension RDSService {
                 return (cluster, try ClusterRules.shape(cluster, call, db))
             }
             let target = input.targetDBInstanceIdentifier?.lowercased()
-            Task { await lifecycle(call).failover(cluster.resourceId, to: target) }
+            await CallWork.run { await lifecycle(call).failover(cluster.resourceId, to: target) }
             return DBClusterResult(dbCluster: shape)
         }
 

@@ -8,16 +8,16 @@ import Synchronization
 /// Shared by the engine host and the login records.
 final class DatabaseServers: Sendable {
     let enginesFolder: URL
-    let templatesFolder: URL
+    let templates: TemplateFolders
     /// Engines are looked up once: finding an installation and its user reads the file system.
     private let installed = Mutex<[RDSCatalog.ServerKind: any DatabaseEngine]>([:])
     /// Who decides the logins the MySQL front door hands over (IAM tokens): the login records,
     /// made after the servers, so they take their seat once they exist.
     let mysqlLogins = DeciderSeat()
 
-    init(enginesFolder: URL, templatesFolder: URL) {
+    init(enginesFolder: URL, templates: TemplateFolders) {
         self.enginesFolder = enginesFolder
-        self.templatesFolder = templatesFolder
+        self.templates = templates
     }
 
     func engine(named name: String) throws -> any DatabaseEngine {
@@ -28,8 +28,8 @@ final class DatabaseServers: Sendable {
             if let engine = engines[kind] { return engine }
             let engine: any DatabaseEngine
             switch kind {
-            case .postgres: engine = try PostgresEngine(templates: templatesFolder)
-            case .mariadb: engine = try MariaDBEngine(templates: templatesFolder, decider: mysqlLogins)
+            case .postgres: engine = try PostgresEngine(templates: templates)
+            case .mariadb: engine = try MariaDBEngine(templates: templates, decider: mysqlLogins)
             }
             engines[kind] = engine
             return engine

@@ -32,7 +32,8 @@ public actor EngineHost {
     /// IAM-token logins and the record of refused ones.
     public nonisolated let logins: DatabaseLogins
 
-    public init(dataDirectory: URL, store: Store, supervisor: Supervisor, realms: RealmHost, logger: Logger) {
+    /// `templateCache`: the machine's cache of engine templates, shared by its data directories (see `TemplateFolders`).
+    public init(dataDirectory: URL, store: Store, supervisor: Supervisor, realms: RealmHost, logger: Logger, templateCache: URL? = nil) {
         self.dataDirectory = dataDirectory
         self.store = store
         self.supervisor = supervisor
@@ -40,14 +41,14 @@ public actor EngineHost {
         self.logger = logger
         servers = DatabaseServers(enginesFolder: dataDirectory.appendingPathComponent("engines"),
                                   // Templates are a cache, not state: they survive `reset`.
-                                  templatesFolder: dataDirectory.appendingPathComponent("templates"))
+                                  templates: TemplateFolders(local: dataDirectory.appendingPathComponent("templates"), shared: templateCache))
         logins = DatabaseLogins(store: store, supervisor: supervisor, servers: servers,
                                 kerberosConfiguration: realms.clientConfigurationFile, logger: logger)
         servers.mysqlLogins.seat(logins)
     }
 
     private nonisolated var enginesFolder: URL { servers.enginesFolder }
-    private nonisolated var templatesFolder: URL { servers.templatesFolder }
+    private nonisolated var templatesFolder: URL { servers.templates.local }
     private nonisolated var clustersFolder: URL { dataDirectory.appendingPathComponent("clusters") }
     private nonisolated var snapshotsFolder: URL { dataDirectory.appendingPathComponent("snapshots") }
     public nonisolated var certificateAuthorityFolder: URL { dataDirectory.appendingPathComponent("ca") }
@@ -662,11 +663,44 @@ public actor EngineHost {
         return try await build.value
     }
 
+    /// Each installed engine's template and a spare copy of it, made in the background from the
+    /// moment Kerbside starts: the first DB instance of a fresh data dir is then as quick as
+    /// the next one.
+    public func prepareTemplates() {
+        var prepared: Set<String> = []
+        for entry in RDSCatalog.engines where entry.server != nil {
+            guard let engine = try? engine(named: entry.name), prepared.insert(engine.templateName).inserted else { continue }
+            refillSpare(engine)
+        }
+    }
+
+    /// What would make DB instances fail, found before Kerbside serves. A data directory an
+    /// engine's user cannot pass through fails every instance of it: thrown, with the fix. A
+    /// missing engine package is answered as a warning (the other engines still work, and
+    /// creating an instance of it says the same).
+    public nonisolated func preflight() throws -> [String] {
+        var warnings: [String] = []
+        var checked: Set<RDSCatalog.ServerKind> = []
+        for engine in RDSCatalog.engines {
+            guard let kind = engine.server, checked.insert(kind).inserted else { continue }
+            let found: any DatabaseEngine
+            do {
+                found = try self.engine(named: engine.name)
+            } catch {
+                let family = kind == .postgres ? "PostgreSQL engines" : "MySQL-family engines (on MariaDB)"
+                warnings.append("DB instances of the \(family) cannot run: \(error)")
+                continue
+            }
+            try checkReachable(found.server(in: servers.enginesFolder.appendingPathComponent("preflight")))
+        }
+        return warnings
+    }
+
     /// The engine user must pass through every folder above the server's.
-    private func checkReachable(_ server: any DatabaseServer) throws {
+    private nonisolated func checkReachable(_ server: any DatabaseServer) throws {
         let blocked = server.user.blockedAncestors(of: server.folder)
         guard blocked.isEmpty else {
-            throw EngineError("the database server runs as `\(server.user.name)`, which cannot pass through \(blocked.joined(separator: ", ")); choose a data directory it can reach (for example under /var/lib or /tmp) or allow it with chmod o+x")
+            throw EngineError("the database server runs as `\(server.user.name)`, which cannot pass through \(blocked.joined(separator: ", ")); choose a data directory it can reach (under /var/lib, or a folder made with mkdir under /tmp: mktemp -d makes it 0700) or let it through with chmod o+x \(blocked.joined(separator: " "))")
         }
     }
 

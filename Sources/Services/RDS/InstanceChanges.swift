@@ -167,7 +167,7 @@ extension RDSService {
             if followUps.contains(where: { if case .reload = $0 { true } else { false } }) {
                 try? await engines.reconfigure(instance)
             }
-            Task {
+            await CallWork.run {
                 for followUp in followUps {
                     switch followUp {
                     case .reload: break
@@ -194,11 +194,11 @@ extension RDSService {
                 }
             }
             if instance.clusterResourceId != nil {
-                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).reboot(instance) }
+                await CallWork.run { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).reboot(instance) }
                 return DBInstanceResult(dbInstance: shape)
             }
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task {
+            await CallWork.run {
                 if let pending = instance.pendingDomain {
                     await lifecycle.applyPendingDomain(instance, pending)
                 }
@@ -210,7 +210,7 @@ extension RDSService {
         operations.on("StopDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
             try await refuseMember(input.dbInstanceIdentifier, call)
             let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["available"], to: "stopping", "DB instance stopped", call) { _ in }
-            Task {
+            await CallWork.run {
                 await engines.stop(instance)
                 try? await store.write { db in
                     guard var current = try RDSInstance.fetchOne(db, key: instance.resourceId), current.status == "stopping" else { return }
@@ -224,7 +224,7 @@ extension RDSService {
         operations.on("StartDBInstance") { (input: InstanceIdentifierRequest, call) -> DBInstanceResult in
             try await refuseMember(input.dbInstanceIdentifier, call)
             let (instance, shape) = try await transition(input.dbInstanceIdentifier, from: ["stopped"], to: "starting", "DB instance started", call) { _ in }
-            Task { await engines.start(instance) }
+            await CallWork.run { await engines.start(instance) }
             return DBInstanceResult(dbInstance: shape)
         }
 

@@ -163,7 +163,7 @@ extension RDSService {
                     return (instance, try InstanceRules.shape(instance, call, db))
                 }
                 call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) in DB cluster \(clusterName) at \(instance.address):\(instance.port)")
-                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).provision(instance) }
+                await CallWork.run { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).provision(instance) }
                 return DBInstanceResult(dbInstance: shape)
             }
             if RDSCatalog.engine(input.engine)?.isAurora == true {
@@ -221,7 +221,7 @@ extension RDSService {
             let (instance, subnets) = try await store.write { db in try plan.insert(engines, call, db) }
             call.logger.info("creating DB instance \(identifier) (\(instance.resourceId)) at \(instance.address):\(instance.port)")
             let masterUser = EngineHost.MasterUser(name: master, passwordVerifier: verifier, database: input.dbName)
-            Task { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, from: .template, master: masterUser) }
+            await CallWork.run { await InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger).provision(instance, from: .template, master: masterUser) }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
         }
 
@@ -267,7 +267,7 @@ extension RDSService {
                     try RDSEvent.instance(instance, "DB instance deleted", ["deletion"], at: call.now, db)
                     return (instance, try InstanceRules.shape(instance, call, db))
                 }
-                Task { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).delete(instance) }
+                await CallWork.run { await ClusterLifecycle(store: store, engines: engines, realms: realms, relays: relays, logger: call.logger).delete(instance) }
                 return DBInstanceResult(dbInstance: shape)
             }
             if input.skipFinalSnapshot != true && input.finalDBSnapshotIdentifier == nil {
@@ -298,7 +298,7 @@ extension RDSService {
                 return (instance, try InstanceRules.shape(instance, call, db), snapshot)
             }
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task {
+            await CallWork.run {
                 if let snapshot { await Snapshots.take(snapshot, of: instance, store: store, engines: engines) }
                 await lifecycle.delete(instance)
             }

@@ -80,7 +80,7 @@ extension RDSService {
             }
             call.logger.info("creating read replica \(identifier) (\(replica.resourceId)) at \(replica.address):\(replica.port)")
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task { await lifecycle.provision(replica, from: .replica, master: nil) }
+            await CallWork.run { await lifecycle.provision(replica, from: .replica, master: nil) }
             return DBInstanceResult(dbInstance: shape)
         }
 
@@ -104,7 +104,7 @@ extension RDSService {
                 return (replica, try InstanceRules.shape(replica, call, db))
             }
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task { await lifecycle.promote(replica, backupRetention: retention ?? 1) }
+            await CallWork.run { await lifecycle.promote(replica, backupRetention: retention ?? 1) }
             return DBInstanceResult(dbInstance: shape)
         }
     }

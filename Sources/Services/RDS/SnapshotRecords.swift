@@ -113,7 +113,7 @@ enum SnapshotRecords {
             try ResourceTags.merge((copyTags ? try ResourceTags.of(original.snapshotId, db) : []) + tags, into: copy.snapshotId, db)
             return (original, copy, try ResourceTags.of(copy.snapshotId, db))
         }
-        Task {
+        await CallWork.run {
             let outcome = (try? await engines.copySnapshot(original.snapshotId, to: copy.snapshotId)) != nil ? "available" : "failed"
             try? await store.write { db in
                 guard var current = try Snapshot.fetchOne(db, key: copy.snapshotId) else { return }

@@ -165,7 +165,7 @@ extension RDSService {
                 let snapshot = try Snapshots.insert(identifier, of: instance, type: "manual", tags: input.tags ?? [], call, db)
                 return (instance, snapshot)
             }
-            Task { await Snapshots.take(snapshot, of: instance, store: store, engines: engines) }
+            await CallWork.run { await Snapshots.take(snapshot, of: instance, store: store, engines: engines) }
             return DBSnapshotResult(dbSnapshot: DBSnapshotShape(snapshot, tags: input.tags ?? []))
         }
 
@@ -222,7 +222,7 @@ extension RDSService {
             }
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
             let snapshotId = snapshot.snapshotId
-            Task {
+            await CallWork.run {
                 await lifecycle.provision(instance, from: .copy(engines.snapshotData(snapshotId)), master: nil) {
                     await SnapshotRecords.restoreFinished(snapshotId, RDSSnapshot.self, store: store)
                 }
@@ -287,7 +287,7 @@ extension RDSService {
             }
             let recovery = ServerSettings.Recovery(archive: engines.changeArchive(of: source), targetTime: target)
             let lifecycle = InstanceLifecycle(store: store, engines: engines, realms: realms, logger: call.logger)
-            Task { await lifecycle.provision(instance, from: .copy(base.data), master: nil, recovery: recovery) }
+            await CallWork.run { await lifecycle.provision(instance, from: .copy(base.data), master: nil, recovery: recovery) }
             return DBInstanceResult(dbInstance: DBInstanceShape(instance, subnets: subnets, tags: input.tags ?? [], now: call.now))
         }
     }
