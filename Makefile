@@ -44,10 +44,13 @@ mariadb-plugin:
 python-deps:
 	scripts/install-system-packages.sh test
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check ./clients/python
+	rm -rf clients/python/build clients/python/*.egg-info
 
 test: build python-deps
 	$(SWIFT) test --skip-build
 	KERBSIDE_BIN=$(CURDIR)/.build/debug/kerbside $(PYTHON) -m pytest Tests/e2e -q
+	KERBSIDE_BIN=$(CURDIR)/.build/debug/kerbside $(PYTHON) -m pytest clients/python/tests -q
 
 bench:
 	scripts/install-system-packages.sh bench

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import AwsCli, Clients, Kerbside, engine_reachable_dir
+from harness import AwsCli, Clients, Kerbside
+from pytest_kerbside import engine_reachable_dir
 
 E2E_DIR = Path(__file__).resolve().parent
 
