@@ -2,7 +2,7 @@
 """MySQL-family benchmark: CreateDBInstance (engine mysql) to `available`, an Aurora MySQL cluster
 with a writer and a reader to all `available`, logins per second through Kerbside's MySQL front
 door (passwords over TLS and in plaintext, IAM tokens with PyMySQL; passwords and Kerberos
-tickets with mysql-connector-python), and the memory of an idle
+tickets with mysql-connector-python) with the server side's CPU per login, and the memory of an idle
 instance and of a three-member cluster. Run by `make bench`.
 
 Loopback only, against a Kerbside this script starts in a fresh data dir and stops by its pid;
@@ -43,19 +43,43 @@ def create_until_available(rds, identifier):
     sys.exit(f"{identifier} was not available within {WAIT_LIMIT} s")
 
 
-def logins_per_second(address, port, context, user=MASTER, password=PASSWORD):
-    """Connect, log in, `SELECT 1`, close, in a loop bounded by time and count."""
-    count, deadline = 0, time.monotonic() + LOGIN_SECONDS
-    started = time.monotonic()
-    while time.monotonic() < deadline and count < LOGIN_LIMIT:
+def cpu_seconds(pid):
+    """User and system CPU the process has used so far (/proc/<pid>/stat fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(kerbside):
+    """CPU of the server side of a login: Kerbside (its front door) and its MariaDB servers."""
+    servers = [pid for pid in children(kerbside.process.pid) if "mariadbd" in cmdline(pid)]
+    return sum(map(cpu_seconds, [kerbside.process.pid] + servers))
+
+
+def timed_logins(kerbside, login_once):
+    """Runs `login_once` in a loop bounded by time and count; answers logins per second and the
+    server side's CPU per login in milliseconds (what the client spends is not in it)."""
+    before = server_cpu_seconds(kerbside)
+    count, started = 0, time.monotonic()
+    while time.monotonic() - started < LOGIN_SECONDS and count < LOGIN_LIMIT:
+        login_once()
+        count += 1
+    elapsed = time.monotonic() - started
+    return count / elapsed, (server_cpu_seconds(kerbside) - before) * 1000 / count
+
+
+def logins_per_second(kerbside, address, port, context, user=MASTER, password=PASSWORD):
+    """PyMySQL: connect, log in, `SELECT 1`, close."""
+    def login_once():
         options = dict(host=address, port=port, user=user, password=password, connect_timeout=10)
         options.update(ssl=context) if context else options.update(ssl_disabled=True)
         connection = pymysql.connect(**options)
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         connection.close()
-        count += 1
-    return count / (time.monotonic() - started)
+    return timed_logins(kerbside, login_once)
 
 
 def iam_logins_per_second(kerbside, rds, instance, address, port, context):
@@ -76,25 +100,24 @@ def iam_logins_per_second(kerbside, rds, instance, address, port, context):
     key = iam.create_access_key(UserName="bench")["AccessKey"]
     signer = kerbside.client("rds", key["AccessKeyId"], key["SecretAccessKey"])
     token = signer.generate_db_auth_token(DBHostname=instance["Endpoint"]["Address"], Port=port, DBUsername="app", Region="us-east-1")
-    return logins_per_second(address, port, context, user="app", password=token)
+    return logins_per_second(kerbside, address, port, context, user="app", password=token)
 
 
-def connector_logins_per_second(address, port, ca, user, password, environment):
-    """mysql-connector-python (pure Python) logins in a bounded loop, in plaintext when `ca` is
-    None; Kerberos ones take the ticket cache and krb5.conf from `environment`."""
+def connector_logins_per_second(kerbside, address, port, ca, user, password, environment):
+    """mysql-connector-python (pure Python) logins, in plaintext when `ca` is None; Kerberos
+    ones take the ticket cache and krb5.conf from `environment`."""
     import mysql.connector
     os.environ.update(environment)
     tls = dict(ssl_ca=str(ca)) if ca else dict(ssl_disabled=True)
-    count, started = 0, time.monotonic()
-    while time.monotonic() - started < LOGIN_SECONDS and count < LOGIN_LIMIT:
+
+    def login_once():
         connection = mysql.connector.connect(host=address, port=port, user=user, password=password, use_pure=True,
                                              connection_timeout=10, **tls)
         cursor = connection.cursor()
         cursor.execute("SELECT 1")
         cursor.fetchall()
         connection.close()
-        count += 1
-    return count / (time.monotonic() - started)
+    return timed_logins(kerbside, login_once)
 
 
 def kerberos_and_password_logins(kerbside, rds, ca):
@@ -127,7 +150,7 @@ def kerberos_and_password_logins(kerbside, rds, ca):
     environment["KRB5CCNAME"] = environment["KRB5CCNAME"].removeprefix("FILE:")   # the connector adds it
     # Over TLS the client's own set-up dominates (it loads the system's CA store for every
     # connection, about 90 ms), so the two are measured in plaintext as well.
-    return {(method, tls): connector_logins_per_second(address, port, ca if tls else None, user, secret, env)
+    return {(method, tls): connector_logins_per_second(kerbside, address, port, ca if tls else None, user, secret, env)
             for method, user, secret, env in (("password", MASTER, PASSWORD, {}), ("Kerberos", "alice", "", environment))
             for tls in (True, False)}
 
@@ -162,8 +185,8 @@ def main():
         ca.write_bytes(kerbside.get("ca.pem"))
         context = ssl.create_default_context(cafile=str(ca))
         context.check_hostname = False     # reached by address; the name is checked in the e2e suite
-        tls = logins_per_second(address, port, context)
-        plain = logins_per_second(address, port, None)
+        tls = logins_per_second(kerbside, address, port, context)
+        plain = logins_per_second(kerbside, address, port, None)
         iam = iam_logins_per_second(kerbside, rds, instance, address, port, context)
         connector = kerberos_and_password_logins(kerbside, rds, ca)
         time.sleep(1)
@@ -176,12 +199,14 @@ def main():
         print(f"| CreateDBInstance (mysql) → available, first (template made) | {first * 1000:.0f} ms |")
         print(f"| CreateDBInstance (mysql) → available, median of {len(times)} | {statistics.median(times) * 1000:.0f} ms "
               f"(max {max(times) * 1000:.0f} ms) |")
-        print(f"| Password logins through the front door, TLS (PyMySQL, one client) | {tls:.0f}/s |")
-        print(f"| Password logins through the front door, plaintext | {plain:.0f}/s |")
-        print(f"| IAM-token logins through the front door, TLS (one client, one token) | {iam:.0f}/s |")
-        for (method, tls), rate in connector.items():
+        def rate(measured):
+            return f"{measured[0]:.0f}/s, server CPU {measured[1]:.2f} ms per login"
+        print(f"| Password logins through the front door, TLS (PyMySQL, one client) | {rate(tls)} |")
+        print(f"| Password logins through the front door, plaintext | {rate(plain)} |")
+        print(f"| IAM-token logins through the front door, TLS (one client, one token) | {rate(iam)} |")
+        for (method, tls), measured in connector.items():
             print(f"| {method} logins with mysql-connector-python (pure Python), {'TLS' if tls else 'plaintext'}"
-                  f"{' (`authentication_kerberos`, one kinit)' if method == 'Kerberos' else ''} | {rate:.0f}/s |")
+                  f"{' (`authentication_kerberos`, one kinit)' if method == 'Kerberos' else ''} | {rate(measured)} |")
         print(f"| Aurora MySQL cluster + writer + reader → all available, median of {len(clusters)} | "
               f"{statistics.median(clusters):.0f} ms (max {max(clusters):.0f} ms) |")
         if memory:
