@@ -16,6 +16,7 @@ struct ControlRoutes: Sendable {
     let relays: ClusterEndpointRelays
     let supervisor: Supervisor
     let version: String
+    let initHooks: InitHooks
 
     struct Reply: Sendable {
         let status: Int
@@ -83,6 +84,8 @@ struct ControlRoutes: Sendable {
         let realms: [RealmHealth]
         let engines: [EngineHealth]
         let clusters: [ClusterHealth]
+        /// The ready.d scripts run so far and how each ended.
+        let initHooks: [InitHooks.Outcome]
     }
 
     func respond(method: String, path: String) async -> Reply {
@@ -131,7 +134,7 @@ struct ControlRoutes: Sendable {
             }
             return json(200, Health(status: "ready", version: version, services: services.signingNames,
                                     krb5Config: realms.clientConfigurationFile.path, realms: realmHealth, engines: engineHealth,
-                                    clusters: clusterHealth))
+                                    clusters: clusterHealth, initHooks: await initHooks.report))
         case ("POST", "/_kerbside/reset"):
             do {
                 await relays.removeAll()

@@ -16,13 +16,16 @@ public struct ServerOptions: Sendable {
     public var strictCredentials: Bool
     /// Engine templates shared by the machine's data directories, or nil for none.
     public var templateCache: URL?
+    /// Where `ready.d/` holds the scripts to run once Kerbside serves, or nil.
+    public var initDirectory: URL?
 
-    public init(host: String, port: Int, dataDirectory: URL, strictCredentials: Bool, templateCache: URL? = nil) {
+    public init(host: String, port: Int, dataDirectory: URL, strictCredentials: Bool, templateCache: URL? = nil, initDirectory: URL? = nil) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.strictCredentials = strictCredentials
         self.templateCache = templateCache
+        self.initDirectory = initDirectory
     }
 }
 
@@ -56,10 +59,16 @@ public struct KerbsideServer {
             catalog: catalog, services: services,
             authenticator: Authenticator(store: store, strictCredentials: options.strictCredentials),
             logger: logger)
+        let hooks = InitHooks(folder: options.initDirectory, environment: [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/",
+            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+            "KRB5_CONFIG": realms.clientConfigurationFile.path,
+        ], logger: logger)
         let endpoint = HTTPEndpoint(
             pipeline: pipeline,
             control: ControlRoutes(store: store, services: services, realms: realms, engines: engines, relays: relays, supervisor: supervisor,
-                                   version: Self.version))
+                                   version: Self.version, initHooks: hooks))
         let logger = self.logger
         let options = self.options
         let app = Application(
@@ -69,10 +78,13 @@ public struct KerbsideServer {
                 let port = channel.localAddress?.port ?? options.port
                 logger.info("Kerbside \(Self.version) ready on http://\(options.host):\(port) in \(ContinuousClock.now - started)",
                             metadata: ["data-dir": "\(options.dataDirectory.path)"])
-                // The one line on standard output (the log is on standard error), for wait
-                // strategies that watch a container's output.
-                FileHandle.standardOutput.write(Data("Ready.\n".utf8))
-                Task { await engines.prepareTemplates() }
+                Task {
+                    await engines.prepareTemplates()
+                    await hooks.run(endpoint: "http://\(options.host == "0.0.0.0" ? "127.0.0.1" : options.host):\(port)")
+                    // The one line on standard output (the log is on standard error), for wait
+                    // strategies that watch a container's output: what the hooks made is there.
+                    FileHandle.standardOutput.write(Data("Ready.\n".utf8))
+                }
             },
             logger: logger)
         let group = ServiceGroup(

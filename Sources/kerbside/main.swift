@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder of engine templates shared by this machine's data directories, so a fresh one copies a template instead of running initdb. Default: $KERBSIDE_TEMPLATE_CACHE, else /var/cache/kerbside/templates as root, else $XDG_CACHE_HOME/kerbside/templates, else ~/.cache/kerbside/templates; `none` for no sharing.")
     var templateCache: String?
 
+    @Option(help: "A folder whose ready.d/ holds executable scripts to run, in name order, once Kerbside serves (with AWS_ENDPOINT_URL and test credentials set); `Ready.` follows them. Default: $KERBSIDE_INIT_DIR, else none.")
+    var initDir: String?
+
     @Flag(help: "Refuse access keys that Kerbside did not issue (InvalidClientTokenId), instead of treating them as the account's root user.")
     var strictCredentials = false
 
@@ -51,7 +54,8 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let options = ServerOptions(host: host, port: port, dataDirectory: Self.dataDirectory(dataDir), strictCredentials: strictCredentials,
-                                    templateCache: Self.templateCache(templateCache))
+                                    templateCache: Self.templateCache(templateCache),
+                                    initDirectory: (initDir ?? ProcessInfo.processInfo.environment["KERBSIDE_INIT_DIR"]).map { URL(fileURLWithPath: $0) })
         try await KerbsideServer(options: options, logger: Logger(label: "kerbside")).run()
     }
 

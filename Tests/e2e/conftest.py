@@ -18,23 +18,14 @@ import pytest
 
 from harness import AwsCli, Clients, Kerbside
 from pytest_kerbside import engine_reachable_dir
+from pytest_kerbside.plugin import served
 
 E2E_DIR = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")
 def kerbside():
-    base = engine_reachable_dir("kerbside-e2e-")
-    server = Kerbside(base / "data")
-    try:
-        server.start()
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    pid = server.pid
-    code = server.stop()
-    assert code == 0, f"kerbside (pid {pid}) exited {code} on SIGTERM\n--- server log ---\n{server.log_text()}"
-    shutil.rmtree(base, ignore_errors=True)
+    yield from served(Kerbside, "kerbside-e2e-")
 
 
 @pytest.fixture(scope="session")
@@ -95,8 +86,8 @@ def start_kerbside():
     started: list[Kerbside] = []
     base = engine_reachable_dir("kerbside-extra-")
 
-    def start(data_dir: Path | None = None, *, strict_credentials: bool = False) -> Kerbside:
-        server = Kerbside(data_dir or base / f"data{len(started)}", strict_credentials=strict_credentials)
+    def start(data_dir: Path | None = None, *, strict_credentials: bool = False, arguments: tuple[str, ...] = ()) -> Kerbside:
+        server = Kerbside(data_dir or base / f"data{len(started)}", strict_credentials=strict_credentials, arguments=arguments)
         started.append(server)
         return server.start()
 

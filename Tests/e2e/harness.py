@@ -42,8 +42,9 @@ class Kerbside(FixtureKerbside):
     clients that check every response against the model, a crash."""
 
     def __init__(self, data_dir: Path, *, strict_credentials: bool = False, log_level: str = "debug",
-                 binary: Path = KERBSIDE_BIN):
-        super().__init__(data_dir, strict_credentials=strict_credentials, log_level=log_level, binary_path=binary)
+                 binary: Path = KERBSIDE_BIN, arguments: tuple[str, ...] = ()):
+        super().__init__(data_dir, strict_credentials=strict_credentials, log_level=log_level, binary_path=binary,
+                         arguments=arguments)
 
     def operations(self) -> dict[str, list[str]]:
         status, body = self.control("GET", "/_kerbside/operations")

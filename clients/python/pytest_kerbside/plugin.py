@@ -15,10 +15,11 @@ import pytest
 from .server import Kerbside, engine_reachable_dir
 
 
-@pytest.fixture(scope="session")
-def kerbside_session():
-    base = engine_reachable_dir("pytest-kerbside-")
-    server = Kerbside(base / "data")
+def served(make=Kerbside, prefix: str = "pytest-kerbside-"):
+    """A fixture's body: `make(data_dir)` started in a fresh folder the database servers can
+    reach, yielded, then stopped (its exit code checked) and its folder removed."""
+    base = engine_reachable_dir(prefix)
+    server = make(base / "data")
     try:
         server.start()
     except RuntimeError as error:
@@ -28,7 +29,12 @@ def kerbside_session():
     pid, code = server.pid, server.stop()
     log = server.log_text()
     shutil.rmtree(base, ignore_errors=True)
-    assert code == 0, f"kerbside (pid {pid}) exited {code} on SIGTERM\n{log}"
+    assert code == 0, f"kerbside (pid {pid}) exited {code} on SIGTERM\n--- server log ---\n{log}"
+
+
+@pytest.fixture(scope="session")
+def kerbside_session():
+    yield from served()
 
 
 @pytest.fixture

@@ -93,8 +93,9 @@ class Kerbside:
     """One `kerbside serve` process on 127.0.0.1, with its own data directory."""
 
     def __init__(self, data_dir: Path, *, strict_credentials: bool = False, log_level: str = "info",
-                 binary_path: Path | None = None):
+                 binary_path: Path | None = None, arguments: tuple[str, ...] = ()):
         self.data_dir = Path(data_dir)
+        self.arguments = tuple(arguments)   # more `kerbside serve` options
         self.strict_credentials = strict_credentials
         self.log_level = log_level
         self.binary = Path(binary_path) if binary_path else binary()
@@ -132,6 +133,7 @@ class Kerbside:
                        "--data-dir", str(self.data_dir), "--log-level", self.log_level]
             if self.strict_credentials:
                 command.append("--strict-credentials")
+            command += self.arguments
             with open(self.log_path, "ab") as log:
                 log.write(f"$ {' '.join(command)}\n".encode())
                 log.flush()
