@@ -62,6 +62,7 @@ bench:
 	$(PYTHON) scripts/bench_rds.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_aurora.py --kerbside $(CURDIR)/.build/release/kerbside
 	$(PYTHON) scripts/bench_mysql.py --kerbside $(CURDIR)/.build/release/kerbside
+	$(PYTHON) scripts/bench_start.py --kerbside $(CURDIR)/.build/release/kerbside
 
 clean:
 	rm -rf .build
