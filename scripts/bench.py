@@ -9,6 +9,8 @@ import argparse
 import json
 import os
 import re
+import select
+import shutil
 import signal
 import socket
 import statistics
@@ -17,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 import boto3
 from botocore.auth import SigV4Auth
@@ -127,21 +130,32 @@ def run_wrk(endpoint, script, seconds):
 
 
 def cold_start(binary, runs):
-    """Spawn to first healthy answer, on a fresh data directory each time (migrations included)."""
+    """Milliseconds from spawn to the `Ready.` line, on a fresh, empty data directory each time
+    (migrations included), as a container or a CI job starts it."""
     times = []
     for _ in range(runs):
-        port = free_port()
-        data_dir = tempfile.mkdtemp(prefix="kerbside-cold-")
+        # Reachable by the database users (a mktemp -d folder is 0700, which Kerbside refuses as root).
+        base = Path(tempfile.mkdtemp(prefix="kerbside-cold-", dir="/tmp"))
+        base.chmod(0o711)
         started = time.monotonic()
-        process = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir, "--log-level", "warning"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ok = wait_until(f"http://127.0.0.1:{port}/_kerbside/health", 10)
-        elapsed = (time.monotonic() - started) * 1000
-        process.send_signal(signal.SIGTERM)
-        process.wait(10)
-        if not ok:
-            sys.exit("Kerbside did not start within 10 s")
-        times.append(elapsed)
+        process = subprocess.Popen([binary, "serve", "--port", str(free_port()), "--data-dir", str(base / "data"),
+                                    "--log-level", "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   stdin=subprocess.DEVNULL)
+        try:
+            ready = False
+            while time.monotonic() - started < 10 and not ready:
+                if select.select([process.stdout], [], [], 0.5)[0]:
+                    line = process.stdout.readline()
+                    ready = line.strip() == b"Ready."
+                    if not line:
+                        break
+            if not ready:
+                sys.exit("Kerbside did not print Ready. within 10 s")
+            times.append((time.monotonic() - started) * 1000)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(30)
+            shutil.rmtree(base, ignore_errors=True)
     return times
 
 
@@ -189,7 +203,7 @@ def main():
                 print(f"WARNING: {label} answered {result['errors']} non-2xx responses on {workload}", file=sys.stderr)
         print(f"| {workload} | {k['rps']:,.0f} | {k['p50']:.2f} | {k['p99']:.2f} | {m['rps']:,.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {k['rps'] / m['rps']:.1f}x |")
     print("\n## Start and memory\n")
-    print(f"- Cold start to first healthy answer (fresh data dir, {len(starts)} runs): median {statistics.median(starts):.0f} ms, max {max(starts):.0f} ms")
+    print(f"- Cold start to `Ready.` (fresh data dir, {len(starts)} runs): median {statistics.median(starts):.0f} ms, max {max(starts):.0f} ms")
     print(f"- Idle RSS right after start: {fresh_rss:.1f} MB; after the load runs: {results['idle-rss']:.1f} MB")
 
 
